@@ -1,0 +1,22 @@
+import { wrap } from 'comlink';
+import '@millrace/designer/define';
+import type { FlowDesignerBase } from '@millrace/designer';
+import type { EngineWorkerApi } from './engine-worker.ts';
+import { sampleFlow } from './sample-flow.ts';
+
+const designer = document.querySelector<FlowDesignerBase>('#designer');
+const status = document.querySelector<HTMLElement>('#engine-status');
+if (!designer || !status) throw new Error('demo page is missing #designer or #engine-status');
+
+designer.flow = sampleFlow;
+
+const worker = new Worker(new URL('./engine-worker.ts', import.meta.url), { type: 'module' });
+const engine = wrap<EngineWorkerApi>(worker);
+
+const reply = await engine.ping();
+status.textContent = reply.ok
+  ? `Engine ready in a Web Worker (${reply.codes} error codes known).`
+  : 'Engine failed to start.';
+await designer.updateComplete;
+// The screenshot step of CI waits for this marker.
+document.body.dataset['ready'] = 'true';

@@ -1,0 +1,20 @@
+/** The flow the demo opens with: the expense-approval example of the design. */
+export const sampleFlow = {
+  format: 'millrace.flow/v1',
+  id: 'expense-approval',
+  name: 'Expense approval',
+  version: 1,
+  triggers: [{ id: 'manual', kind: 'manual' }],
+  nodes: [
+    { id: 'extract', type: 'transform', input: { amount: '$<flow.input.amount>' } },
+    { id: 'big', type: 'if', input: { condition: '$<nodes.extract.output.amount > 2000>' } },
+    { id: 'approve', type: 'approval', input: { approvers: ['finance'] } },
+    { id: 'notify', type: 'log', input: { message: 'Expense of $<flow.input.amount> handled' } },
+  ],
+  edges: [
+    { from: 'extract', to: 'big' },
+    { from: 'big', port: 'true', to: 'approve' },
+    { from: 'big', port: 'false', to: 'notify' },
+    { from: 'approve', to: 'notify' },
+  ],
+} as const;

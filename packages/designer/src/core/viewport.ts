@@ -1,0 +1,67 @@
+/**
+ * Viewport maths for the canvas, framework-free: the Lit element only forwards pointer and
+ * wheel input here and applies the resulting transform.
+ */
+
+/** A pan/zoom transform: screen = world * zoom + (x, y). */
+export interface Viewport {
+  readonly x: number;
+  readonly y: number;
+  readonly zoom: number;
+}
+
+export interface Rect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+export const MIN_ZOOM = 0.1;
+export const MAX_ZOOM = 4;
+
+export const IDENTITY_VIEWPORT: Viewport = { x: 0, y: 0, zoom: 1 };
+
+/** Clamps a zoom factor into [MIN_ZOOM, MAX_ZOOM]. */
+export function clampZoom(zoom: number, min = MIN_ZOOM, max = MAX_ZOOM): number {
+  if (!Number.isFinite(zoom)) return 1;
+  return Math.min(max, Math.max(min, zoom));
+}
+
+/**
+ * Zooms to `zoom` keeping the world point under the screen point (sx, sy) fixed, which is what
+ * a wheel or pinch gesture expects.
+ */
+export function zoomAt(view: Viewport, zoom: number, sx: number, sy: number): Viewport {
+  const next = clampZoom(zoom);
+  const wx = (sx - view.x) / view.zoom;
+  const wy = (sy - view.y) / view.zoom;
+  return { x: sx - wx * next, y: sy - wy * next, zoom: next };
+}
+
+/** Moves the viewport by a screen-space delta. */
+export function panBy(view: Viewport, dx: number, dy: number): Viewport {
+  return { x: view.x + dx, y: view.y + dy, zoom: view.zoom };
+}
+
+/** The viewport that shows all of `content` centred in a `width` x `height` screen. */
+export function fitRect(content: Rect, width: number, height: number, padding = 24): Viewport {
+  if (content.width <= 0 || content.height <= 0 || width <= 0 || height <= 0) {
+    return IDENTITY_VIEWPORT;
+  }
+  const zoom = clampZoom(
+    Math.min((width - 2 * padding) / content.width, (height - 2 * padding) / content.height),
+    MIN_ZOOM,
+    1,
+  );
+  return {
+    x: (width - content.width * zoom) / 2 - content.x * zoom,
+    y: (height - content.height * zoom) / 2 - content.y * zoom,
+    zoom,
+  };
+}
+
+/** Converts a screen point to world coordinates. */
+export function toWorld(view: Viewport, sx: number, sy: number): { x: number; y: number } {
+  return { x: (sx - view.x) / view.zoom, y: (sy - view.y) / view.zoom };
+}

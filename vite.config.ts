@@ -1,0 +1,19 @@
+import { defineConfig } from 'vite';
+import { fileURLToPath } from 'node:url';
+
+const demoRoot = fileURLToPath(new URL('./demo', import.meta.url));
+
+// One Vite config for the demo (dev server, build and preview). Workspace packages are
+// consumed as TypeScript source through their `exports` maps; no pre-build step.
+export default defineConfig({
+  root: demoRoot,
+  server: { host: '127.0.0.1', port: 5173 },
+  preview: { host: '127.0.0.1', port: 4173, strictPort: true },
+  build: {
+    outDir: fileURLToPath(new URL('./dist/demo', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2022',
+  },
+  worker: { format: 'es' },
+  optimizeDeps: { include: ['comlink'] },
+});
