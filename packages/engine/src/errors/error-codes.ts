@@ -38,6 +38,48 @@ export const ERROR_CODES = {
   E_NODE_FAILED: { family: 'run', summary: 'A node failed after its retries were exhausted.' },
   E_NODE_TIMEOUT: { family: 'run', summary: 'A node attempt took longer than its timeoutMs.' },
   E_RUN_CANCELLED: { family: 'run', summary: 'The run was cancelled.' },
+  E_RUN_TIMEOUT: { family: 'run', summary: 'The run took longer than its timeoutMs.' },
+  E_RUN_NOT_FOUND: { family: 'host', summary: 'No run with that id exists in the store.' },
+  E_RUN_STALLED: {
+    family: 'run',
+    summary: 'A run had nothing in flight, nothing parked and no timer; this is a bug.',
+  },
+  E_NODE_ABORTED: {
+    family: 'run',
+    summary: 'A node was aborted because its scope failed or the run ended.',
+  },
+  E_ACTION_FAILED: {
+    family: 'run',
+    summary: 'An action threw an error without a code of its own.',
+  },
+  E_ACTION_UNKNOWN: { family: 'run', summary: 'No action is registered for a node type.' },
+  E_INPUT_INVALID: {
+    family: 'run',
+    summary: "A node's evaluated input does not match the action's input schema.",
+  },
+  E_OUTPUT_TOO_LARGE: {
+    family: 'run',
+    summary: "A node's output is larger than the engine's maxOutputBytes limit.",
+  },
+  E_OUTPUT_NOT_JSON: { family: 'run', summary: "A node's output cannot be stored as JSON." },
+  E_LOOP_LIMIT: { family: 'run', summary: 'A while loop reached its maxIterations.' },
+  E_FLOW_FAILED: { family: 'run', summary: 'A fail node ended the run on purpose.' },
+  E_SUBFLOW_FAILED: { family: 'run', summary: 'A child run started by a subflow node failed.' },
+  E_CODE_RUNNER_MISSING: {
+    family: 'host',
+    summary: 'A code node ran on an engine without a code runner.',
+  },
+  E_HTTP_STATUS: { family: 'run', summary: 'An HTTP request answered with a non-2xx status.' },
+  E_HTTP_NETWORK: { family: 'run', summary: 'An HTTP request failed before a response arrived.' },
+  E_SIGNAL_UNKNOWN: {
+    family: 'host',
+    summary: 'No parked node waits for that token (it is wrong, used, or expired).',
+  },
+  E_SIGNAL_INVALID: {
+    family: 'host',
+    summary: 'A signal payload does not match what the parked node expects.',
+  },
+  E_FLOW_VERSION_NOT_FOUND: { family: 'host', summary: 'The flow exists but not in that version.' },
 
   E_STORE_CONFLICT: { family: 'store', summary: 'A concurrent writer changed the same record.' },
   E_STORE_CORRUPT: { family: 'store', summary: 'A stored record could not be read back.' },

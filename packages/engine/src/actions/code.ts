@@ -1,0 +1,47 @@
+import { BUILTIN_ACTIONS } from '../model/builtin-actions.ts';
+import type { ActionDefinition } from './action.ts';
+import { ActionError } from './action.ts';
+import type { AbortSignalLike } from '../platform/globals.ts';
+
+/**
+ * Runs user code in isolation (a short-lived Worker in browsers, a worker_threads worker in
+ * Node) with a time limit; the engine itself never evaluates code.
+ */
+export type CodeRunner = (request: {
+  readonly code: string;
+  readonly language: 'javascript' | 'typescript';
+  readonly input: unknown;
+  readonly signal: AbortSignalLike;
+  readonly timeoutMs?: number;
+}) => Promise<unknown>;
+
+const descriptor = BUILTIN_ACTIONS.find((a) => a.type === 'code')!;
+
+/** The `code` action of one code node: hands its code and input to the host's code runner. */
+export function createCodeAction(
+  runner: CodeRunner | undefined,
+  node: {
+    readonly code: string;
+    readonly language?: 'javascript' | 'typescript';
+    readonly timeoutMs?: number;
+  },
+): ActionDefinition {
+  return {
+    ...descriptor,
+    async run(input, ctx) {
+      if (!runner) {
+        throw new ActionError(
+          'E_CODE_RUNNER_MISSING',
+          'This engine has no code runner; pass createEngine({ codeRunner }) to run code nodes.',
+        );
+      }
+      return runner({
+        code: node.code,
+        language: node.language ?? 'javascript',
+        input,
+        signal: ctx.signal,
+        ...(node.timeoutMs === undefined ? {} : { timeoutMs: node.timeoutMs }),
+      });
+    },
+  };
+}

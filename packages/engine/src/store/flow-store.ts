@@ -1,0 +1,30 @@
+import type { FlowDefinition } from '../model/flow.ts';
+
+/** One deployed version of a flow. */
+export interface StoredFlow {
+  readonly id: string;
+  readonly version: number;
+  readonly definition: FlowDefinition;
+  /** Clock time of the deploy. */
+  readonly deployedAt: number;
+}
+
+export interface FlowSummary {
+  readonly id: string;
+  readonly name?: string;
+  readonly latestVersion: number;
+  readonly deployedAt: number;
+}
+
+/**
+ * Where flows and their versions live. Versions are immutable: a deploy adds the next version,
+ * and a run keeps the version it started with.
+ */
+export interface FlowStore {
+  /** Stores `definition` as the next version of its flow and returns it with that version. */
+  saveFlow(definition: FlowDefinition, deployedAt: number): Promise<StoredFlow>;
+  /** A version of a flow (the latest when `version` is absent). */
+  getFlow(id: string, version?: number): Promise<StoredFlow | undefined>;
+  listFlows(): Promise<FlowSummary[]>;
+  listVersions(id: string): Promise<number[]>;
+}
