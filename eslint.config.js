@@ -27,6 +27,8 @@ const noEval = {
   ],
 };
 
+// Relative paths inside a package never name a package folder, so these only match imports
+// that reach into another package (or `packages/` itself) instead of using its name.
 const crossPackage = {
   patterns: [
     {
@@ -35,12 +37,11 @@ const crossPackage = {
     },
     {
       group: [
-        '**/packages/*',
-        '../../*/src/*',
-        '../../../*/src/*',
-        '../../engine/*',
-        '../../designer/*',
-        '../../adapters/*',
+        '**/packages/**',
+        '**/engine/src/**',
+        '**/designer/src/**',
+        '**/adapters/src/**',
+        '**/demo/src/**',
       ],
       message: 'Import another package by its name (@millrace/...), never by a relative path.',
     },

@@ -38,8 +38,8 @@ export interface NodeRecord {
   finishedAt?: number;
   /** Sequence number of the event that finished the node (compensation order). */
   finishedSeq?: number;
-  retryAt?: number;
-  wait?: WaitInfo;
+  retryAt?: number | undefined;
+  wait?: WaitInfo | undefined;
   signal?: unknown;
   logs?: LogEntry[];
   /** Internal: whether the record counts in `RunState.active`. */
@@ -153,7 +153,7 @@ export function applyEvent(state: RunState | undefined, event: RunEvent): RunSta
       r.attempt = event.attempt;
       if (event.input !== undefined) r.input = event.input;
       r.startedAt ??= event.at;
-      delete r.retryAt;
+      if (r.retryAt !== undefined) r.retryAt = undefined;
       break;
     }
     case 'NodeSucceeded': {
@@ -261,10 +261,13 @@ export function applyEvent(state: RunState | undefined, event: RunEvent): RunSta
   return state;
 }
 
+// Assigning undefined instead of `delete` keeps records in V8's fast (hidden class) mode.
 function clearWait(state: RunState, r: NodeRecord): void {
-  if (r.wait) state.waiting.delete(r.wait.token);
-  delete r.wait;
-  delete r.retryAt;
+  if (r.wait !== undefined) {
+    state.waiting.delete(r.wait.token);
+    r.wait = undefined;
+  }
+  if (r.retryAt !== undefined) r.retryAt = undefined;
 }
 
 function finish(state: RunState, at: number): void {

@@ -67,10 +67,7 @@ export function checkExpressions(ctx: IndexedContext, flow: Record<string, unkno
       });
     }
     if (isObject(node['compensate'])) {
-      const withSelf = () => {
-        const s = scope();
-        return { ...s, visible: new Set([...s.visible, info.id]) };
-      };
+      const withSelf = () => ({ ...scope(), selfVisible: true });
       visit(node['compensate']['input'], `${info.pointer}/compensate/input`, withSelf, info.id);
     }
     if ('output' in node) {
@@ -122,11 +119,13 @@ function walkStrings(value: unknown, path: string, fn: (text: string, path: stri
   }
 }
 
+type PlaceScope = ExpressionScope & { readonly selfVisible?: boolean };
+
 function checkTemplate(
   ctx: IndexedContext,
   text: string,
   path: string,
-  scope: ExpressionScope,
+  scope: PlaceScope,
   nodeId: string | undefined,
 ): void {
   const extra = (start: number, end: number) => ({
@@ -180,12 +179,11 @@ function checkNodeReference(
   ctx: IndexedContext,
   target: string | number | undefined,
   path: string,
-  scope: ExpressionScope,
+  scope: PlaceScope,
   at: { position: { start: number; end: number }; nodeId?: string },
   nodeId: string | undefined,
 ): void {
   if (typeof target !== 'string') return; // `nodes[expr]` cannot be checked statically
-  if (scope.visible.has(target)) return;
   const info = ctx.index.nodes.get(target);
   if (!info) {
     const near = [...ctx.index.nodes.keys()].find((k) => k.toLowerCase() === target.toLowerCase());
@@ -197,15 +195,16 @@ function checkNodeReference(
     );
     return;
   }
-  const own = nodeId === undefined ? [] : enclosingLoops(ctx.index, nodeId);
-  const hidden = enclosingLoops(ctx.index, target).find(
-    (loop) => !own.includes(loop) && loop.id !== nodeId,
-  );
-  if (hidden) {
+  if (info.id === nodeId && scope.selfVisible) return;
+  const visibility = scope.sees(info);
+  if (visibility === 'yes') return;
+  if (visibility === 'in-loop') {
+    const own = nodeId === undefined ? [] : enclosingLoops(ctx.index, nodeId);
+    const hidden = enclosingLoops(ctx.index, target).find((loop) => !own.includes(loop) && loop.id !== nodeId);
     ctx.report(
       'E_REF_OUT_OF_SCOPE',
       path,
-      `In ${scope.where}: "${target}" runs inside the loop "${hidden.id}", once per iteration; from outside the loop read $<nodes.${hidden.id}.output> (one entry per iteration).`,
+      `In ${scope.where}: "${target}" runs inside the loop "${hidden?.id ?? '?'}", once per iteration; from outside the loop read $<nodes.${hidden?.id ?? '...'}.output> (one entry per iteration).`,
       at,
     );
     return;

@@ -1,10 +1,11 @@
-import type { FlowIndex, GraphInfo, NodeInfo } from '../graph.ts';
-import { upstreamOf } from '../graph.ts';
+import { adjacencyOf, topologicalOrder, type FlowIndex, type GraphInfo, type NodeInfo } from '../graph.ts';
+
+/** Whether an expression at some place may read a node: yes, not (yet) upstream, or inside a loop it is outside of. */
+export type Visibility = 'yes' | 'not-upstream' | 'in-loop';
 
 /** What an expression at some place may read. */
 export interface ExpressionScope {
-  /** Node ids `$<nodes.x>` may name here. */
-  readonly visible: ReadonlySet<string>;
+  sees(target: NodeInfo): Visibility;
   readonly item: boolean;
   readonly index: boolean;
   readonly error: boolean;
@@ -12,56 +13,79 @@ export interface ExpressionScope {
   readonly where: string;
 }
 
+/** Where an expression is evaluated: at a node, and/or with whole graphs in view. */
+interface Viewpoint {
+  /** The node whose expressions these are (it sees its upstream, and its enclosing containers' upstream). */
+  readonly node?: NodeInfo;
+  /** Graphs whose every node is in view (a container's inside, a try body seen from catch). */
+  readonly whole: readonly GraphInfo[];
+}
+
 /**
- * Computes scopes (DESIGN §2/§4): a node sees the nodes upstream of it in its graph and the
- * nodes upstream of each enclosing container; the inside of a `group` or `try` that ran
- * upstream is visible too, the inside of a loop is not (use the loop's output). A `catch`
- * region also sees its try body, `finally` the body and catch, `onFailure` the whole main graph.
+ * Answers "may an expression here read `nodes.x`?" (DESIGN §2/§4): a node sees the nodes
+ * upstream of it in its graph and the nodes upstream of each enclosing container; the inside of
+ * a `group` or `try` that ran upstream is visible too, the inside of a loop is not (read the
+ * loop's output). A `catch` region also sees its try body, `finally` the body and catch,
+ * `onFailure` the whole main graph, and a container's `output` its own inside.
+ *
+ * Queries walk up from the target to the lowest graph it shares with the viewpoint and test
+ * reachability there with a backward search pruned by topological position, so validating a
+ * large flow stays close to linear.
  */
 export class ScopeResolver {
-  private readonly nodeCache = new Map<string, Set<string>>();
+  private readonly ancestors = new Map<GraphInfo, AncestorTable>();
 
   constructor(private readonly index: FlowIndex) {}
 
-  /** The scope of a node's own expressions (input, skipIf, cache key, retryOn, cases). */
   forNode(info: NodeInfo): ExpressionScope {
-    const flags = this.flags(info.graph);
-    return { visible: this.visibleFor(info), ...flags, where: `"${info.id}"` };
+    const whole: GraphInfo[] = [];
+    for (let g: GraphInfo | undefined = info.graph; g; g = g.owner?.graph) {
+      if (g.region === 'catch' || g.region === 'finally') {
+        for (const r of this.regions(g.owner!)) {
+          if (r.region === 'body' || (g.region === 'finally' && r.region === 'catch')) whole.push(r);
+        }
+      }
+      if (g.region === 'onFailure') whole.push(this.index.main);
+    }
+    return this.scope({ node: info, whole }, info.graph, `"${info.id}"`);
   }
 
-  /** The scope of a container's `output`, and of a `while` condition: its inside is visible. */
+  /** A container's `output`, and a `while` condition: its inside is in view. */
   forContainerInside(container: NodeInfo, what: string): ExpressionScope {
-    const visible = new Set(this.visibleFor(container));
-    const regions = this.index.regionsOf.get(container.id) ?? [];
-    for (const g of regions) this.addGraph(visible, g);
+    const base = this.forNode(container);
+    const inside = this.regions(container);
     const type = container.node.type;
-    const outer = this.flags(container.graph);
     return {
-      visible,
-      item: outer.item || type === 'forEach',
-      index: outer.index || type === 'forEach' || type === 'while',
-      error: outer.error || type === 'try',
+      ...base,
+      sees: (t) => (this.inWhole(t, inside) ? 'yes' : base.sees(t)),
+      item: base.item || type === 'forEach',
+      index: base.index || type === 'forEach' || type === 'while',
+      error: base.error || type === 'try',
       where: what,
     };
   }
 
-  /** The scope of a region's `output` (catch, finally, onFailure, or the flow's own output). */
+  /** A region's `output` (catch, finally, onFailure) or the flow's own output. */
   forGraphOutput(graph: GraphInfo, what: string): ExpressionScope {
-    const visible = new Set<string>();
     if (graph.owner) {
-      for (const id of this.visibleFor(graph.owner)) visible.add(id);
-      for (const g of this.index.regionsOf.get(graph.owner.id) ?? []) this.addGraph(visible, g);
-    } else {
-      this.addGraph(visible, this.index.main);
-      if (graph.region === 'onFailure') this.addGraph(visible, graph);
+      const inner = this.forContainerInside(graph.owner, what);
+      return { ...inner, error: inner.error || graph.region === 'catch' };
     }
-    const flags = this.flags(graph);
-    return { visible, ...flags, error: flags.error || graph.region === 'catch', where: what };
+    const whole = graph.region === 'onFailure' ? [this.index.main, graph] : [this.index.main];
+    return this.scope({ whole }, graph, what);
   }
 
   /** Trigger filters see no nodes. */
   forTrigger(what: string): ExpressionScope {
-    return { visible: new Set(), item: false, index: false, error: false, where: what };
+    return { sees: () => 'not-upstream', item: false, index: false, error: false, where: what };
+  }
+
+  private scope(view: Viewpoint, graph: GraphInfo, where: string): ExpressionScope {
+    return { sees: (t) => this.sees(view, t), ...this.flags(graph), where };
+  }
+
+  private regions(container: NodeInfo): readonly GraphInfo[] {
+    return this.index.nodes.get(container.id) === container ? (this.index.regionsOf.get(container.id) ?? []) : [];
   }
 
   private flags(graph: GraphInfo): { item: boolean; index: boolean; error: boolean } {
@@ -76,60 +100,102 @@ export class ScopeResolver {
     return { item, index, error };
   }
 
-  private visibleFor(info: NodeInfo): Set<string> {
-    const cached = this.nodeCache.get(info.pointer);
-    if (cached) return cached;
-    const visible = new Set<string>();
-    this.addUpstream(visible, info.graph, info.id);
-    let graph = info.graph;
-    while (graph.owner) {
-      const owner = graph.owner;
-      const regions = this.index.regionsOf.get(owner.id) ?? [];
-      if (graph.region === 'catch' || graph.region === 'finally') {
-        for (const g of regions) {
-          if (g.region === 'body' || (graph.region === 'finally' && g.region === 'catch'))
-            this.addGraph(visible, g);
-        }
+  /** True when `t` sits in one of `graphs`, directly or inside non-loop containers there. */
+  private inWhole(t: NodeInfo, graphs: readonly GraphInfo[]): boolean {
+    if (graphs.length === 0) return false;
+    let crossedLoop = false;
+    for (let g: GraphInfo | undefined = t.graph; g; g = g.owner?.graph) {
+      if (graphs.includes(g)) return !crossedLoop;
+      if (g.region === 'body' && (g.owner?.node.type === 'forEach' || g.owner?.node.type === 'while')) crossedLoop = true;
+    }
+    return false;
+  }
+
+  private sees(view: Viewpoint, t: NodeInfo): Visibility {
+    if (this.inWhole(t, view.whole)) return 'yes';
+    const r = view.node;
+    if (!r) return this.loopBetween(t, undefined) ? 'in-loop' : 'not-upstream';
+    // T's representative in each graph on its way up, and whether a loop lies in between.
+    const reps = new Map<GraphInfo, { rep: NodeInfo; crossed: boolean }>();
+    let crossed = false;
+    let rep: NodeInfo | undefined = t;
+    while (rep) {
+      reps.set(rep.graph, { rep, crossed });
+      const g: GraphInfo = rep.graph;
+      if (g.region === 'body' && (g.owner?.node.type === 'forEach' || g.owner?.node.type === 'while')) crossed = true;
+      rep = g.owner;
+    }
+    // The lowest graph on R's way up that T's chain also reaches.
+    let mine: NodeInfo | undefined = r;
+    while (mine) {
+      const hit = reps.get(mine.graph);
+      if (hit) {
+        if (hit.crossed) return 'in-loop';
+        if (hit.rep === mine) return 'not-upstream';
+        return this.isUpstream(mine.graph, hit.rep.id, mine.id) ? 'yes' : 'not-upstream';
       }
-      this.addUpstream(visible, owner.graph, owner.id);
-      graph = owner.graph;
+      mine = mine.graph.owner;
     }
-    if (graph.region === 'onFailure') this.addGraph(visible, this.index.main);
-    this.nodeCache.set(info.pointer, visible);
-    return visible;
+    return this.loopBetween(t, r) ? 'in-loop' : 'not-upstream';
   }
 
-  private addUpstream(visible: Set<string>, graph: GraphInfo, id: string): void {
-    for (const up of upstreamOf(graph, id)) {
-      visible.add(up);
-      const info = this.index.nodes.get(up);
-      if (info) this.addInterior(visible, info);
+  private loopBetween(t: NodeInfo, r: NodeInfo | undefined): boolean {
+    for (let g: GraphInfo | undefined = t.graph; g?.owner; g = g.owner.graph) {
+      const owner = g.owner;
+      if (g.region === 'body' && (owner.node.type === 'forEach' || owner.node.type === 'while') && owner !== r) return true;
     }
+    return false;
   }
 
-  /** Adds a graph's nodes and the insides of its non-loop containers. */
-  private addGraph(visible: Set<string>, graph: GraphInfo, seen = new Set<GraphInfo>()): void {
-    if (seen.has(graph)) return;
-    seen.add(graph);
-    for (const n of graph.nodes) {
-      visible.add(n.id);
-      this.addInterior(visible, n, seen);
+  /**
+   * Whether `from` reaches `to` in `graph`. The first query on a graph computes every node's
+   * ancestor set as a bitset row, in topological order (row(v) = OR of its predecessors' rows
+   * plus their bits); then each query is one bit test. 1,000 nodes cost 125 KB and well under
+   * a millisecond, where a search per query would make validation quadratic.
+   */
+  private isUpstream(graph: GraphInfo, from: string, to: string): boolean {
+    let table = this.ancestors.get(graph);
+    if (!table) {
+      table = buildAncestors(graph);
+      this.ancestors.set(graph, table);
     }
-  }
-
-  private addInterior(visible: Set<string>, info: NodeInfo, seen = new Set<GraphInfo>()): void {
-    const type = info.node.type;
-    if (type !== 'group' && type !== 'try') return;
-    for (const g of this.index.regionsOf.get(info.id) ?? []) this.addGraph(visible, g, seen);
+    const f = table.index.get(from);
+    const t = table.index.get(to);
+    if (f === undefined || t === undefined) return false;
+    return (table.bits[t * table.words + (f >>> 5)]! & (1 << (f & 31))) !== 0;
   }
 }
 
-/** The loop (forEach/while) whose body contains `id`, outermost-last, or undefined. */
+interface AncestorTable {
+  readonly index: Map<string, number>;
+  readonly words: number;
+  readonly bits: Uint32Array;
+}
+
+function buildAncestors(graph: GraphInfo): AncestorTable {
+  const order = topologicalOrder(graph);
+  const index = new Map(order.map((id, i) => [id, i]));
+  const words = Math.ceil(order.length / 32) || 1;
+  const bits = new Uint32Array(order.length * words);
+  const { in: inc } = adjacencyOf(graph);
+  order.forEach((id, v) => {
+    const row = v * words;
+    for (const e of inc.get(id) ?? []) {
+      const p = index.get(e.edge.from);
+      if (p === undefined) continue;
+      const prow = p * words;
+      for (let w = 0; w < words; w++) bits[row + w]! |= bits[prow + w]!;
+      bits[row + (p >>> 5)]! |= 1 << (p & 31);
+    }
+  });
+  return { index, words, bits };
+}
+
+/** The loops (forEach/while) whose body contains `id`, innermost first. */
 export function enclosingLoops(index: FlowIndex, id: string): NodeInfo[] {
   const loops: NodeInfo[] = [];
   for (let g = index.nodes.get(id)?.graph; g?.owner; g = g.owner.graph) {
-    if (g.region === 'body' && (g.owner.node.type === 'forEach' || g.owner.node.type === 'while'))
-      loops.push(g.owner);
+    if (g.region === 'body' && (g.owner.node.type === 'forEach' || g.owner.node.type === 'while')) loops.push(g.owner);
   }
   return loops;
 }
