@@ -1,4 +1,9 @@
-import { createEngine, createMemoryStore, sequentialIds, type FlowDefinition } from '@millrace/engine';
+import {
+  createEngine,
+  createMemoryStore,
+  sequentialIds,
+  type FlowDefinition,
+} from '@millrace/engine';
 
 // Run-time benchmarks of issue 4, with the in-memory store. Each figure is the median of
 // several runs; `npm run bench -- engine` prints them, docs/benchmarks.md records them.
@@ -58,7 +63,11 @@ function median(values: number[]): number {
 async function timeRun(flow: FlowDefinition, input: unknown, runs: number, warmup = 3) {
   const times: number[] = [];
   const store = createMemoryStore();
-  const engine = createEngine({ store, ids: sequentialIds(), limits: { snapshotEvery: 1_000_000 } });
+  const engine = createEngine({
+    store,
+    ids: sequentialIds(),
+    limits: { snapshotEvery: 1_000_000 },
+  });
   await engine.deploy(flow);
   let firstMs = 0;
   let events = 0;
@@ -83,7 +92,11 @@ async function timeRun(flow: FlowDefinition, input: unknown, runs: number, warmu
 /** Heap growth of one run (retained by the store afterwards, after a GC). */
 async function heapOfRun(flow: FlowDefinition, input: unknown): Promise<number> {
   const store = createMemoryStore();
-  const engine = createEngine({ store, ids: sequentialIds(), limits: { snapshotEvery: 1_000_000 } });
+  const engine = createEngine({
+    store,
+    ids: sequentialIds(),
+    limits: { snapshotEvery: 1_000_000 },
+  });
   await engine.deploy(flow);
   const before = heapMb();
   const run = await engine.start(flow.id, input);
@@ -101,15 +114,27 @@ function heapMb(): number {
 export async function runRuntimeBenchmarks(): Promise<void> {
   const row = (name: string, text: string) => console.log(`${name.padEnd(44)} ${text}`);
   const c1 = await timeRun(chain(1000), {}, 15);
-  row('sequential 1,000 transform nodes', `${c1.ms.toFixed(2)} ms = ${((c1.ms * 1000) / 1000).toFixed(2)} µs/node (first run ${c1.firstMs.toFixed(1)} ms); ${c1.events} events, ${(c1.bytes / 1000).toFixed(0)} B/node`);
+  row(
+    'sequential 1,000 transform nodes',
+    `${c1.ms.toFixed(2)} ms = ${((c1.ms * 1000) / 1000).toFixed(2)} µs/node (first run ${c1.firstMs.toFixed(1)} ms); ${c1.events} events, ${(c1.bytes / 1000).toFixed(0)} B/node`,
+  );
   const c10 = await timeRun(chain(10_000), {}, 7, 2);
-  row('sequential 10,000 transform nodes', `${c10.ms.toFixed(2)} ms = ${((c10.ms * 1000) / 10_000).toFixed(2)} µs/node (first run ${c10.firstMs.toFixed(1)} ms); ${(c10.ms / c1.ms).toFixed(1)}x the 1,000-node time`);
+  row(
+    'sequential 10,000 transform nodes',
+    `${c10.ms.toFixed(2)} ms = ${((c10.ms * 1000) / 10_000).toFixed(2)} µs/node (first run ${c10.firstMs.toFixed(1)} ms); ${(c10.ms / c1.ms).toFixed(1)}x the 1,000-node time`,
+  );
   const items = Array.from({ length: 10_000 }, (_, i) => i);
   const fe = await timeRun(forEachFlow, { items }, 9);
   const feHeap = await heapOfRun(forEachFlow, { items });
-  row('forEach 10,000 items, parallelism 16', `${fe.ms.toFixed(2)} ms (first run ${fe.firstMs.toFixed(1)} ms); retained heap +${feHeap.toFixed(1)} MB; ${fe.events} events, ${(fe.bytes / 10_000).toFixed(0)} B/item`);
+  row(
+    'forEach 10,000 items, parallelism 16',
+    `${fe.ms.toFixed(2)} ms (first run ${fe.firstMs.toFixed(1)} ms); retained heap +${feHeap.toFixed(1)} MB; ${fe.events} events, ${(fe.bytes / 10_000).toFixed(0)} B/item`,
+  );
   const wl = await timeRun(whileFlow, { n: 10_000 }, 7);
-  row('while 10,000 iterations (if + transform)', `${wl.ms.toFixed(2)} ms (first run ${wl.firstMs.toFixed(1)} ms); ${wl.events} events, ${(wl.bytes / 10_000).toFixed(0)} B/iteration`);
+  row(
+    'while 10,000 iterations (if + transform)',
+    `${wl.ms.toFixed(2)} ms (first run ${wl.firstMs.toFixed(1)} ms); ${wl.events} events, ${(wl.bytes / 10_000).toFixed(0)} B/iteration`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await runRuntimeBenchmarks();
