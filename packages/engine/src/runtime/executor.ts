@@ -74,6 +74,7 @@ interface Waiter {
 }
 
 interface InFlight {
+  readonly frame: Frame;
   readonly controller: AbortControllerLike;
   readonly node: CNode;
   readonly attempt: number;
@@ -115,7 +116,11 @@ function isTruthy(value: unknown): boolean {
  */
 export class RunExecutor {
   readonly state: RunState;
-  private readonly queue: (() => void)[] = [];
+  // Tasks; a `null` task is "node ready" with its frame and node in the parallel arrays, so
+  // the hottest task allocates no closure.
+  private readonly queue: ((() => void) | null)[] = [];
+  private readonly queueFrames: (Frame | undefined)[] = [];
+  private readonly queueNodes: (CNode | undefined)[] = [];
   private head = 0;
   private outbox: RunEvent[] = [];
   private effects: (() => void)[] = [];
@@ -131,7 +136,8 @@ export class RunExecutor {
   private readonly timerTargets = new Map<string, () => void>();
   private readonly waiters = new Map<string, Waiter>();
   private readonly inflight = new Map<string, InFlight>();
-  private readonly frameOfPath = new Map<string, Frame>();
+  /** Frames of nodes waiting for a retry timer (so a failing scope can cancel them). */
+  private readonly retryFrames = new Map<string, Frame>();
   private readonly loops = new Map<string, LoopState>();
   private readonly flowScope: Record<string, unknown>;
   private readonly triggerScope: TriggerInfo;
@@ -304,8 +310,20 @@ export class RunExecutor {
   // leaves the engine) wait until the outbox is stored.
 
   private enqueue(task: () => void): void {
-    this.queue.push(task);
+    this.push(task);
     void this.pump();
+  }
+
+  private push(task: () => void): void {
+    this.queue.push(task);
+    this.queueFrames.push(undefined);
+    this.queueNodes.push(undefined);
+  }
+
+  private pushReady(frame: Frame, node: CNode): void {
+    this.queue.push(null);
+    this.queueFrames.push(frame);
+    this.queueNodes.push(node);
   }
 
   private async pump(): Promise<void> {
@@ -314,12 +332,23 @@ export class RunExecutor {
     try {
       for (;;) {
         while (this.head < this.queue.length && !this.dead) {
-          const task = this.queue[this.head]!;
-          this.queue[this.head++] = undefined as unknown as () => void;
-          task();
+          const i = this.head++;
+          const task = this.queue[i];
+          if (task === null) {
+            const frame = this.queueFrames[i]!;
+            const node = this.queueNodes[i]!;
+            this.queueFrames[i] = undefined;
+            this.queueNodes[i] = undefined;
+            this.nodeReady(frame, node);
+          } else {
+            this.queue[i] = null;
+            task!();
+          }
           if (this.effects.length > 0) await this.runEffects();
         }
         this.queue.length = 0;
+        this.queueFrames.length = 0;
+        this.queueNodes.length = 0;
         this.head = 0;
         await this.flush();
         if (this.effects.length > 0) await this.runEffects();
@@ -425,13 +454,13 @@ export class RunExecutor {
 
   private startFrame(frame: Frame): void {
     if (frame.graph.nodes.length === 0) {
-      this.queue.push(() => this.frameDone(frame));
+      this.push(() => this.frameDone(frame));
       return;
     }
-    for (const root of frame.graph.roots) this.queue.push(() => this.nodeReady(frame, root));
+    for (const root of frame.graph.roots) this.pushReady(frame, root);
     if (frame.graph.roots.length === 0) {
       // Validation rejects cycles; a cyclic graph would otherwise never finish.
-      this.queue.push(() =>
+      this.push(() =>
         this.frameFailed(frame, engineError('E_FLOW_INVALID', 'The graph has no root (a cycle).')),
       );
     }
@@ -462,7 +491,7 @@ export class RunExecutor {
     const set = new Set(frames);
     for (const f of frames) if (f !== frame) f.failed = true;
     for (const [path, flight] of this.inflight) {
-      const owner = this.frameOfPath.get(path);
+      const owner = flight.frame;
       if (!owner || !set.has(owner) || flight.settled) continue;
       flight.settled = true;
       if (flight.timeout) this.services.clock.clearTimer(flight.timeout);
@@ -498,9 +527,10 @@ export class RunExecutor {
         });
       }
     }
-    for (const [path, rec] of this.state.nodes) {
-      if (rec.status === 'retrying' && set.has(this.frameOfPath.get(path)!))
-        this.clearTimersOf(path);
+    for (const [path, f] of this.retryFrames) {
+      if (!set.has(f)) continue;
+      this.retryFrames.delete(path);
+      this.clearTimersOf(path);
     }
   }
 
@@ -517,9 +547,9 @@ export class RunExecutor {
     for (const e of node.outEdges) {
       const t = e.to.index;
       if (port !== null && e.port === port) frame.activeIn[t]!++;
-      if (--frame.pending[t]! === 0) this.queue.push(() => this.nodeReady(frame, e.to));
+      if (--frame.pending[t]! === 0) this.pushReady(frame, e.to);
     }
-    if (frame.unresolved === 0) this.queue.push(() => this.frameDone(frame));
+    if (frame.unresolved === 0) this.push(() => this.frameDone(frame));
   }
 
   private skip(frame: Frame, node: CNode, reason: 'skipIf' | 'dead'): void {
@@ -554,7 +584,9 @@ export class RunExecutor {
     refs: readonly string[] | null,
     self?: CNode,
   ): Record<string, unknown> {
-    const view: Record<string, unknown> = {};
+    // A null-prototype object starts in dictionary mode: node ids as keys would otherwise
+    // create one hidden class per id, and runs of 10,000 nodes would slow down per node.
+    const view = Object.create(null) as Record<string, unknown>;
     const ids = refs ?? [...this.flow.nodes.keys()];
     for (const id of ids) {
       const node = this.flow.nodes.get(id);
@@ -613,7 +645,6 @@ export class RunExecutor {
 
   private execute(frame: Frame, node: CNode): void {
     const path = frame.pathOf(node);
-    this.frameOfPath.set(path, frame);
     const rec = this.state.nodes.get(path);
     if (rec && this.replay(frame, node, path, rec)) return;
     const attempt = rec?.attempt ?? 1;
@@ -645,6 +676,7 @@ export class RunExecutor {
         // Re-arm from the record: a missing timer record was either never written (crash) or
         // already fired; in both cases arming at retryAt is right (a due timer fires at once).
         const dueAt = rec.retryAt ?? this.services.clock.now();
+        this.retryFrames.set(path, frame);
         this.ensureTimer(
           path,
           'retry',
@@ -908,6 +940,7 @@ export class RunExecutor {
     if (policy && attempt < policy.maxAttempts && this.retryable(frame, node, error)) {
       const delayMs = retryDelay(policy, attempt, this.services.ids.random);
       const dueAt = this.services.clock.now() + delayMs;
+      this.retryFrames.set(path, frame);
       this.emit({
         type: 'NodeRetryScheduled',
         path,
@@ -946,6 +979,7 @@ export class RunExecutor {
   }
 
   private retryDue(frame: Frame, node: CNode, path: string, attempt: number): void {
+    this.retryFrames.delete(path);
     if (frame.failed || frame.finished || this.ended) return;
     this.run(frame, node, path, attempt);
   }
@@ -1192,7 +1226,7 @@ export class RunExecutor {
           if (!out) return;
           outputs.push(out.value);
           // Iterations run one after another; queue the next to keep the stack flat.
-          this.queue.push(() => iterate(i + 1));
+          this.push(() => iterate(i + 1));
         },
         (_f, error) => this.failNode(frame, node, path, attempt, error),
       );
@@ -1631,7 +1665,7 @@ export class RunExecutor {
       return;
     }
     const controller = newAbortController();
-    const flight: InFlight = { controller, node, attempt, settled: false };
+    const flight: InFlight = { frame, controller, node, attempt, settled: false };
     this.inflight.set(path, flight);
     this.busy++;
     const settle = (fn: () => void) => {
@@ -1754,7 +1788,7 @@ export class RunExecutor {
       });
     };
     if (delay <= 0) {
-      this.queue.push(onFire);
+      this.push(onFire);
       return;
     }
     this.timers.set(timerId, this.services.clock.setTimer(delay, onFire));
@@ -1832,7 +1866,7 @@ export class RunExecutor {
         this.runOnFailure(error);
         return;
       }
-      this.compensate(compensations[i]!, () => this.queue.push(() => next(i + 1)));
+      this.compensate(compensations[i]!, () => this.push(() => next(i + 1)));
     };
     next(0);
   }
