@@ -24,6 +24,7 @@ import { RunExecutor, type ExecutorServices, type Slots } from './executor.ts';
 import { RunError } from './node-errors.ts';
 import { foldEvents, stateFromSnapshot, type RunState } from './run-state.ts';
 import { toRunView, type RunView } from './run-view.ts';
+import { Scheduler } from './schedules.ts';
 
 export interface EngineLimits {
   /** Actions running at once across all runs (others wait in order). Default: unlimited. */
@@ -105,7 +106,7 @@ export interface Engine {
   listRuns(query?: RunQuery): Promise<RunSummary[]>;
   getRun(runId: string): Promise<RunView | undefined>;
   listWaiting(query?: { readonly flowId?: string }): Promise<WaitingEntry[]>;
-  /** Continues every unfinished run in the store (after a crash or restart). */
+  /** After a crash or restart: continues every unfinished run in the store and re-arms the schedule triggers of the latest flow versions. */
   recover(): Promise<string[]>;
   /** Stops timers; runs stay in the store as they are. */
   close(): Promise<void>;
@@ -184,6 +185,22 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const runningPerFlow = new Map<string, Set<string>>();
   const slots = createSlots(limits.maxConcurrentNodes ?? Number.POSITIVE_INFINITY);
   let closed = false;
+  const scheduler = new Scheduler(
+    clock,
+    async ({ flowId, trigger, dueAt }) => {
+      // The run id names the planned time: engines sharing a store start each fire once.
+      const runId = `${flowId}.${trigger.id}.${dueAt}`;
+      try {
+        await startRun(flowId, trigger.input ?? {}, {
+          runId,
+          trigger: { kind: 'schedule', id: trigger.id, event: { scheduledAt: dueAt } },
+        });
+      } catch (err) {
+        if ((err as { code?: unknown }).code !== 'E_STORE_CONFLICT') throw err;
+      }
+    },
+    (err) => logger.error('A schedule failed to start a run', err),
+  );
 
   const compiledFlow = async (flowId: string, version?: number): Promise<CompiledFlow> => {
     const stored = await flowStore.getFlow(flowId, version);
@@ -606,6 +623,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       compileFlow(def); // compiles every expression once more as a last check before storing
       const stored = await flowStore.saveFlow(def, clock.now());
       registerTriggers(stored.definition);
+      if (!closed) scheduler.arm(stored.definition);
       return stored;
     },
     getFlow: (id, version) => flowStore.getFlow(id, version),
@@ -670,6 +688,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
     listWaiting: (query) => runStore.listWaiting(query),
     async recover() {
+      // Schedules of the latest versions come back with the engine.
+      for (const summary of await flowStore.listFlows()) {
+        const stored = await flowStore.getFlow(summary.id);
+        if (stored) scheduler.arm(stored.definition);
+      }
       const unfinished = await runStore.listUnfinished();
       unfinished.sort((a, b) => a.createdAt - b.createdAt);
       const recovered: string[] = [];
@@ -685,6 +708,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
     async close() {
       closed = true;
+      scheduler.close();
       for (const handle of wakeTimers.values()) clock.clearTimer(handle);
       wakeTimers.clear();
       for (const executor of executors.values()) executor.dispose();
