@@ -37,7 +37,8 @@ export function flatten(arr: readonly unknown[], depth: number, site: CallSite):
   const out: unknown[] = [];
   const max = site.limits.maxArrayLength;
   const walk = (items: readonly unknown[], level: number): void => {
-    if (level > site.limits.maxDataDepth) throw typeError(site, `the data is nested deeper than ${site.limits.maxDataDepth} levels`);
+    if (level > site.limits.maxDataDepth)
+      throw typeError(site, `the data is nested deeper than ${site.limits.maxDataDepth} levels`);
     for (const item of items) {
       if (Array.isArray(item) && level < depth) walk(item, level + 1);
       else if (out.push(item) > max) throw arrayLimitError(site.limits, site.at);
@@ -53,7 +54,8 @@ function sortCopy(arr: readonly unknown[], args: unknown[], site: CallSite): unk
   const compare = callbackAt(args, 0);
   return copy.sort((a, b) => {
     const r = compare(a, b);
-    if (typeof r !== 'number') throw typeError(site, `the compare function must return a number, got ${typeof r}`);
+    if (typeof r !== 'number')
+      throw typeError(site, `the compare function must return a number, got ${typeof r}`);
     return r;
   });
 }
@@ -177,7 +179,8 @@ export const ARRAY_METHODS: ReadonlyMap<string, MethodSpec> = new Map([
       let i = 0;
       let acc: unknown;
       if (args.length >= 2) acc = args[1];
-      else if (arr.length === 0) throw typeError(site, 'cannot reduce an empty array without an initial value');
+      else if (arr.length === 0)
+        throw typeError(site, 'cannot reduce an empty array without an initial value');
       else acc = arr[i++];
       for (; i < arr.length; i++) acc = fn(acc, arr[i], i);
       return acc;
@@ -252,7 +255,8 @@ export const ARRAY_METHODS: ReadonlyMap<string, MethodSpec> = new Map([
     minArgs: 0,
     maxArgs: 2,
     summary: 'The items from `start` up to (not including) `end`; negative counts from the end.',
-    call: (arr, args, site) => arr.slice(expectInteger(args, 0, site, 0), expectInteger(args, 1, site, arr.length)),
+    call: (arr, args, site) =>
+      arr.slice(expectInteger(args, 0, site, 0), expectInteger(args, 1, site, arr.length)),
   }),
   method({
     name: 'concat',
@@ -284,7 +288,9 @@ export const ARRAY_METHODS: ReadonlyMap<string, MethodSpec> = new Map([
     call: (arr, args, site) => {
       const i = expectInteger(args, 0, site);
       const k = i < 0 ? arr.length + i : i;
-      return k >= 0 && k < arr.length && Object.prototype.hasOwnProperty.call(arr, k) ? arr[k] : undefined;
+      return k >= 0 && k < arr.length && Object.prototype.hasOwnProperty.call(arr, k)
+        ? arr[k]
+        : undefined;
     },
   }),
 ]);

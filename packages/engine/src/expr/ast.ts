@@ -88,21 +88,7 @@ export interface UnaryNode extends Span {
 }
 
 export type BinaryOperator =
-  | '+'
-  | '-'
-  | '*'
-  | '/'
-  | '%'
-  | '**'
-  | '=='
-  | '!='
-  | '==='
-  | '!=='
-  | '<'
-  | '<='
-  | '>'
-  | '>='
-  | 'in';
+  '+' | '-' | '*' | '/' | '%' | '**' | '==' | '!=' | '===' | '!==' | '<' | '<=' | '>' | '>=' | 'in';
 
 export interface BinaryNode extends Span {
   readonly type: 'Binary';

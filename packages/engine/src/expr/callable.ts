@@ -47,7 +47,12 @@ export function expectString(args: unknown[], i: number, site: CallSite): string
   throw typeError(site, `${argName(i)} must be a string, got ${describeType(v)}`);
 }
 
-export function optionalString(args: unknown[], i: number, site: CallSite, fallback: string): string {
+export function optionalString(
+  args: unknown[],
+  i: number,
+  site: CallSite,
+  fallback: string,
+): string {
   return args[i] === undefined ? fallback : expectString(args, i, site);
 }
 
@@ -58,7 +63,12 @@ export function expectNumber(args: unknown[], i: number, site: CallSite): number
 }
 
 /** An integer argument (fractions are truncated as in JavaScript); NaN is refused. */
-export function expectInteger(args: unknown[], i: number, site: CallSite, fallback?: number): number {
+export function expectInteger(
+  args: unknown[],
+  i: number,
+  site: CallSite,
+  fallback?: number,
+): number {
   if (args[i] === undefined && fallback !== undefined) return fallback;
   const v = expectNumber(args, i, site);
   if (Number.isNaN(v)) throw typeError(site, `${argName(i)} must be a number, got NaN`);
@@ -77,7 +87,11 @@ export function callbackAt(args: unknown[], i: number): Caller {
 }
 
 /** Checks the number of arguments of a call against its spec. */
-export function checkArity(spec: { minArgs: number; maxArgs: number; params: string }, count: number, site: CallSite): void {
+export function checkArity(
+  spec: { minArgs: number; maxArgs: number; params: string },
+  count: number,
+  site: CallSite,
+): void {
   if (count >= spec.minArgs && count <= spec.maxArgs) return;
   const expected =
     spec.minArgs === spec.maxArgs
@@ -85,5 +99,8 @@ export function checkArity(spec: { minArgs: number; maxArgs: number; params: str
       : spec.maxArgs === Infinity
         ? `at least ${spec.minArgs}`
         : `${spec.minArgs} to ${spec.maxArgs}`;
-  throw typeError(site, `expected ${expected} argument${expected === '1' ? '' : 's'} ${site.name}${spec.params}, got ${count}`);
+  throw typeError(
+    site,
+    `expected ${expected} argument${expected === '1' ? '' : 's'} ${site.name}${spec.params}, got ${count}`,
+  );
 }

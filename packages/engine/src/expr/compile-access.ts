@@ -27,9 +27,14 @@ const getOwnDescriptor = Object.getOwnPropertyDescriptor;
 export function compileRoot(name: RootName, at: Span): Evaluator {
   return (scope) => {
     const desc = getOwnDescriptor(scope, name);
-    if (desc === undefined) throw new ExpressionError('E_EXPR_REFERENCE', missingRootMessage(name), at);
+    if (desc === undefined)
+      throw new ExpressionError('E_EXPR_REFERENCE', missingRootMessage(name), at);
     if (!('value' in desc)) {
-      throw new ExpressionError('E_EXPR_FORBIDDEN', `The scope's '${name}' is an accessor; scopes must hold plain data`, at);
+      throw new ExpressionError(
+        'E_EXPR_FORBIDDEN',
+        `The scope's '${name}' is an accessor; scopes must hold plain data`,
+        at,
+      );
     }
     return desc.value;
   };
@@ -55,7 +60,9 @@ export function staticKeyOf(node: MemberNode | IndexNode): StaticKey | undefined
   const index = node.index;
   if (index.type !== 'Literal') return undefined;
   if (typeof index.value === 'number') {
-    return Number.isInteger(index.value) && index.value >= 0 ? index.value : checkStaticKey(String(index.value), index);
+    return Number.isInteger(index.value) && index.value >= 0
+      ? index.value
+      : checkStaticKey(String(index.value), index);
   }
   return typeof index.value === 'string' ? checkStaticKey(index.value, index) : undefined;
 }
@@ -73,7 +80,12 @@ function describeKey(key: StaticKey | unknown): string {
 }
 
 /** "nodes.extract.output.records[0] is undefined, cannot read .id" */
-export function nullishError(object: Expression, value: unknown, action: string, at: Span): ExpressionError {
+export function nullishError(
+  object: Expression,
+  value: unknown,
+  action: string,
+  at: Span,
+): ExpressionError {
   let path: string;
   try {
     path = printExpression(object);
@@ -139,61 +151,468 @@ function readStatic(o: unknown, k: StaticKey, at: Span): unknown {
  * `shortValue` is what a short-circuiting `?.` returns: undefined when the path is the entire
  * chain, SHORT when the chain goes on (into a call).
  */
-export function compilePath(root: RootName | Evaluator, path: StaticPath, shortValue: unknown): Evaluator {
-  const keys = path.keys;
-  const links = path.links;
-  const n = keys.length;
-  if (n > 8) return compileLongPath(root, path, shortValue);
-  const [k0, k1, k2, k3, k4, k5, k6, k7] = keys as StaticKey[];
-  const [a0, a1, a2, a3, a4, a5, a6, a7] = links as readonly Span[];
-  let c0: unknown, c1: unknown, c2: unknown, c3: unknown, c4: unknown, c5: unknown, c6: unknown, c7: unknown;
-  let cs: unknown;
+export function compilePath(
+  root: RootName | Evaluator,
+  path: StaticPath,
+  shortValue: unknown,
+): Evaluator {
   const readRoot = typeof root === 'string' ? compileRoot(root, path.root) : root;
+  // A parameter root has no name to cache under: '' never matches an own property read.
   const rootName = typeof root === 'string' ? root : '';
-  const fromScope = typeof root === 'string';
+  const make = PATHS[path.keys.length - 1];
+  return make === undefined
+    ? compileLongPath(readRoot, path, shortValue)
+    : make(readRoot, rootName, path, shortValue);
+}
+
+// One function per length, each a separate piece of code with its own inline caches.
+function path1(
+  readRoot: Evaluator,
+  rootName: string,
+  path: StaticPath,
+  shortValue: unknown,
+): Evaluator {
+  const [k0] = path.keys as [StaticKey];
+  const [a0] = path.links as readonly Span[] as [Span];
+  let c0: unknown;
+  let cs: unknown;
   return (s, f, c) => {
     let o: unknown;
-    if (fromScope && s === cs && hasOwn.call(s, rootName)) o = (s as Record<string, unknown>)[rootName];
+    if (s === cs && hasOwn.call(s, rootName)) o = (s as Record<string, unknown>)[rootName];
     else {
       o = readRoot(s, f, c);
-      if (fromScope) cs = s;
+      if (rootName !== '') cs = s;
     }
-    let p: unknown;
-    // Position 0
     if (o == null) return missAt(path, 0, o, shortValue);
-    if (o === c0) o = hasOwn.call(o, k0 as StaticKey) ? (o as Record<StaticKey, unknown>)[k0 as StaticKey] : undefined;
-    else if (((p = o), (o = readStatic(p, k0 as StaticKey, a0 as Span)), typeof p === 'object')) c0 = p;
-    if (n === 1) return o;
-    if (o == null) return missAt(path, 1, o, shortValue);
-    if (o === c1) o = hasOwn.call(o, k1 as StaticKey) ? (o as Record<StaticKey, unknown>)[k1 as StaticKey] : undefined;
-    else if (((p = o), (o = readStatic(p, k1 as StaticKey, a1 as Span)), typeof p === 'object')) c1 = p;
-    if (n === 2) return o;
-    if (o == null) return missAt(path, 2, o, shortValue);
-    if (o === c2) o = hasOwn.call(o, k2 as StaticKey) ? (o as Record<StaticKey, unknown>)[k2 as StaticKey] : undefined;
-    else if (((p = o), (o = readStatic(p, k2 as StaticKey, a2 as Span)), typeof p === 'object')) c2 = p;
-    if (n === 3) return o;
-    if (o == null) return missAt(path, 3, o, shortValue);
-    if (o === c3) o = hasOwn.call(o, k3 as StaticKey) ? (o as Record<StaticKey, unknown>)[k3 as StaticKey] : undefined;
-    else if (((p = o), (o = readStatic(p, k3 as StaticKey, a3 as Span)), typeof p === 'object')) c3 = p;
-    if (n === 4) return o;
-    if (o == null) return missAt(path, 4, o, shortValue);
-    if (o === c4) o = hasOwn.call(o, k4 as StaticKey) ? (o as Record<StaticKey, unknown>)[k4 as StaticKey] : undefined;
-    else if (((p = o), (o = readStatic(p, k4 as StaticKey, a4 as Span)), typeof p === 'object')) c4 = p;
-    if (n === 5) return o;
-    if (o == null) return missAt(path, 5, o, shortValue);
-    if (o === c5) o = hasOwn.call(o, k5 as StaticKey) ? (o as Record<StaticKey, unknown>)[k5 as StaticKey] : undefined;
-    else if (((p = o), (o = readStatic(p, k5 as StaticKey, a5 as Span)), typeof p === 'object')) c5 = p;
-    if (n === 6) return o;
-    if (o == null) return missAt(path, 6, o, shortValue);
-    if (o === c6) o = hasOwn.call(o, k6 as StaticKey) ? (o as Record<StaticKey, unknown>)[k6 as StaticKey] : undefined;
-    else if (((p = o), (o = readStatic(p, k6 as StaticKey, a6 as Span)), typeof p === 'object')) c6 = p;
-    if (n === 7) return o;
-    if (o == null) return missAt(path, 7, o, shortValue);
-    if (o === c7) o = hasOwn.call(o, k7 as StaticKey) ? (o as Record<StaticKey, unknown>)[k7 as StaticKey] : undefined;
-    else if (((p = o), (o = readStatic(p, k7 as StaticKey, a7 as Span)), typeof p === 'object')) c7 = p;
+    if (o !== c0) {
+      readStatic(o, k0, a0);
+      if (typeof o === 'object') c0 = o;
+    }
+    o = hasOwn.call(o, k0) ? (o as Record<StaticKey, unknown>)[k0] : undefined;
     return o;
   };
 }
+
+// One function per length, each a separate piece of code with its own inline caches.
+function path2(
+  readRoot: Evaluator,
+  rootName: string,
+  path: StaticPath,
+  shortValue: unknown,
+): Evaluator {
+  const [k0, k1] = path.keys as [StaticKey, StaticKey];
+  const [a0, a1] = path.links as readonly Span[] as [Span, Span];
+  let c0: unknown, c1: unknown;
+  let cs: unknown;
+  return (s, f, c) => {
+    let o: unknown;
+    if (s === cs && hasOwn.call(s, rootName)) o = (s as Record<string, unknown>)[rootName];
+    else {
+      o = readRoot(s, f, c);
+      if (rootName !== '') cs = s;
+    }
+    if (o == null) return missAt(path, 0, o, shortValue);
+    if (o !== c0) {
+      readStatic(o, k0, a0);
+      if (typeof o === 'object') c0 = o;
+    }
+    o = hasOwn.call(o, k0) ? (o as Record<StaticKey, unknown>)[k0] : undefined;
+    if (o == null) return missAt(path, 1, o, shortValue);
+    if (o !== c1) {
+      readStatic(o, k1, a1);
+      if (typeof o === 'object') c1 = o;
+    }
+    o = hasOwn.call(o, k1) ? (o as Record<StaticKey, unknown>)[k1] : undefined;
+    return o;
+  };
+}
+
+// One function per length, each a separate piece of code with its own inline caches.
+function path3(
+  readRoot: Evaluator,
+  rootName: string,
+  path: StaticPath,
+  shortValue: unknown,
+): Evaluator {
+  const [k0, k1, k2] = path.keys as [StaticKey, StaticKey, StaticKey];
+  const [a0, a1, a2] = path.links as readonly Span[] as [Span, Span, Span];
+  let c0: unknown, c1: unknown, c2: unknown;
+  let cs: unknown;
+  return (s, f, c) => {
+    let o: unknown;
+    if (s === cs && hasOwn.call(s, rootName)) o = (s as Record<string, unknown>)[rootName];
+    else {
+      o = readRoot(s, f, c);
+      if (rootName !== '') cs = s;
+    }
+    if (o == null) return missAt(path, 0, o, shortValue);
+    if (o !== c0) {
+      readStatic(o, k0, a0);
+      if (typeof o === 'object') c0 = o;
+    }
+    o = hasOwn.call(o, k0) ? (o as Record<StaticKey, unknown>)[k0] : undefined;
+    if (o == null) return missAt(path, 1, o, shortValue);
+    if (o !== c1) {
+      readStatic(o, k1, a1);
+      if (typeof o === 'object') c1 = o;
+    }
+    o = hasOwn.call(o, k1) ? (o as Record<StaticKey, unknown>)[k1] : undefined;
+    if (o == null) return missAt(path, 2, o, shortValue);
+    if (o !== c2) {
+      readStatic(o, k2, a2);
+      if (typeof o === 'object') c2 = o;
+    }
+    o = hasOwn.call(o, k2) ? (o as Record<StaticKey, unknown>)[k2] : undefined;
+    return o;
+  };
+}
+
+// One function per length, each a separate piece of code with its own inline caches.
+function path4(
+  readRoot: Evaluator,
+  rootName: string,
+  path: StaticPath,
+  shortValue: unknown,
+): Evaluator {
+  const [k0, k1, k2, k3] = path.keys as [StaticKey, StaticKey, StaticKey, StaticKey];
+  const [a0, a1, a2, a3] = path.links as readonly Span[] as [Span, Span, Span, Span];
+  let c0: unknown, c1: unknown, c2: unknown, c3: unknown;
+  let cs: unknown;
+  return (s, f, c) => {
+    let o: unknown;
+    if (s === cs && hasOwn.call(s, rootName)) o = (s as Record<string, unknown>)[rootName];
+    else {
+      o = readRoot(s, f, c);
+      if (rootName !== '') cs = s;
+    }
+    if (o == null) return missAt(path, 0, o, shortValue);
+    if (o !== c0) {
+      readStatic(o, k0, a0);
+      if (typeof o === 'object') c0 = o;
+    }
+    o = hasOwn.call(o, k0) ? (o as Record<StaticKey, unknown>)[k0] : undefined;
+    if (o == null) return missAt(path, 1, o, shortValue);
+    if (o !== c1) {
+      readStatic(o, k1, a1);
+      if (typeof o === 'object') c1 = o;
+    }
+    o = hasOwn.call(o, k1) ? (o as Record<StaticKey, unknown>)[k1] : undefined;
+    if (o == null) return missAt(path, 2, o, shortValue);
+    if (o !== c2) {
+      readStatic(o, k2, a2);
+      if (typeof o === 'object') c2 = o;
+    }
+    o = hasOwn.call(o, k2) ? (o as Record<StaticKey, unknown>)[k2] : undefined;
+    if (o == null) return missAt(path, 3, o, shortValue);
+    if (o !== c3) {
+      readStatic(o, k3, a3);
+      if (typeof o === 'object') c3 = o;
+    }
+    o = hasOwn.call(o, k3) ? (o as Record<StaticKey, unknown>)[k3] : undefined;
+    return o;
+  };
+}
+
+// One function per length, each a separate piece of code with its own inline caches.
+function path5(
+  readRoot: Evaluator,
+  rootName: string,
+  path: StaticPath,
+  shortValue: unknown,
+): Evaluator {
+  const [k0, k1, k2, k3, k4] = path.keys as [StaticKey, StaticKey, StaticKey, StaticKey, StaticKey];
+  const [a0, a1, a2, a3, a4] = path.links as readonly Span[] as [Span, Span, Span, Span, Span];
+  let c0: unknown, c1: unknown, c2: unknown, c3: unknown, c4: unknown;
+  let cs: unknown;
+  return (s, f, c) => {
+    let o: unknown;
+    if (s === cs && hasOwn.call(s, rootName)) o = (s as Record<string, unknown>)[rootName];
+    else {
+      o = readRoot(s, f, c);
+      if (rootName !== '') cs = s;
+    }
+    if (o == null) return missAt(path, 0, o, shortValue);
+    if (o !== c0) {
+      readStatic(o, k0, a0);
+      if (typeof o === 'object') c0 = o;
+    }
+    o = hasOwn.call(o, k0) ? (o as Record<StaticKey, unknown>)[k0] : undefined;
+    if (o == null) return missAt(path, 1, o, shortValue);
+    if (o !== c1) {
+      readStatic(o, k1, a1);
+      if (typeof o === 'object') c1 = o;
+    }
+    o = hasOwn.call(o, k1) ? (o as Record<StaticKey, unknown>)[k1] : undefined;
+    if (o == null) return missAt(path, 2, o, shortValue);
+    if (o !== c2) {
+      readStatic(o, k2, a2);
+      if (typeof o === 'object') c2 = o;
+    }
+    o = hasOwn.call(o, k2) ? (o as Record<StaticKey, unknown>)[k2] : undefined;
+    if (o == null) return missAt(path, 3, o, shortValue);
+    if (o !== c3) {
+      readStatic(o, k3, a3);
+      if (typeof o === 'object') c3 = o;
+    }
+    o = hasOwn.call(o, k3) ? (o as Record<StaticKey, unknown>)[k3] : undefined;
+    if (o == null) return missAt(path, 4, o, shortValue);
+    if (o !== c4) {
+      readStatic(o, k4, a4);
+      if (typeof o === 'object') c4 = o;
+    }
+    o = hasOwn.call(o, k4) ? (o as Record<StaticKey, unknown>)[k4] : undefined;
+    return o;
+  };
+}
+
+// One function per length, each a separate piece of code with its own inline caches.
+function path6(
+  readRoot: Evaluator,
+  rootName: string,
+  path: StaticPath,
+  shortValue: unknown,
+): Evaluator {
+  const [k0, k1, k2, k3, k4, k5] = path.keys as [
+    StaticKey,
+    StaticKey,
+    StaticKey,
+    StaticKey,
+    StaticKey,
+    StaticKey,
+  ];
+  const [a0, a1, a2, a3, a4, a5] = path.links as readonly Span[] as [
+    Span,
+    Span,
+    Span,
+    Span,
+    Span,
+    Span,
+  ];
+  let c0: unknown, c1: unknown, c2: unknown, c3: unknown, c4: unknown, c5: unknown;
+  let cs: unknown;
+  return (s, f, c) => {
+    let o: unknown;
+    if (s === cs && hasOwn.call(s, rootName)) o = (s as Record<string, unknown>)[rootName];
+    else {
+      o = readRoot(s, f, c);
+      if (rootName !== '') cs = s;
+    }
+    if (o == null) return missAt(path, 0, o, shortValue);
+    if (o !== c0) {
+      readStatic(o, k0, a0);
+      if (typeof o === 'object') c0 = o;
+    }
+    o = hasOwn.call(o, k0) ? (o as Record<StaticKey, unknown>)[k0] : undefined;
+    if (o == null) return missAt(path, 1, o, shortValue);
+    if (o !== c1) {
+      readStatic(o, k1, a1);
+      if (typeof o === 'object') c1 = o;
+    }
+    o = hasOwn.call(o, k1) ? (o as Record<StaticKey, unknown>)[k1] : undefined;
+    if (o == null) return missAt(path, 2, o, shortValue);
+    if (o !== c2) {
+      readStatic(o, k2, a2);
+      if (typeof o === 'object') c2 = o;
+    }
+    o = hasOwn.call(o, k2) ? (o as Record<StaticKey, unknown>)[k2] : undefined;
+    if (o == null) return missAt(path, 3, o, shortValue);
+    if (o !== c3) {
+      readStatic(o, k3, a3);
+      if (typeof o === 'object') c3 = o;
+    }
+    o = hasOwn.call(o, k3) ? (o as Record<StaticKey, unknown>)[k3] : undefined;
+    if (o == null) return missAt(path, 4, o, shortValue);
+    if (o !== c4) {
+      readStatic(o, k4, a4);
+      if (typeof o === 'object') c4 = o;
+    }
+    o = hasOwn.call(o, k4) ? (o as Record<StaticKey, unknown>)[k4] : undefined;
+    if (o == null) return missAt(path, 5, o, shortValue);
+    if (o !== c5) {
+      readStatic(o, k5, a5);
+      if (typeof o === 'object') c5 = o;
+    }
+    o = hasOwn.call(o, k5) ? (o as Record<StaticKey, unknown>)[k5] : undefined;
+    return o;
+  };
+}
+
+// One function per length, each a separate piece of code with its own inline caches.
+function path7(
+  readRoot: Evaluator,
+  rootName: string,
+  path: StaticPath,
+  shortValue: unknown,
+): Evaluator {
+  const [k0, k1, k2, k3, k4, k5, k6] = path.keys as [
+    StaticKey,
+    StaticKey,
+    StaticKey,
+    StaticKey,
+    StaticKey,
+    StaticKey,
+    StaticKey,
+  ];
+  const [a0, a1, a2, a3, a4, a5, a6] = path.links as readonly Span[] as [
+    Span,
+    Span,
+    Span,
+    Span,
+    Span,
+    Span,
+    Span,
+  ];
+  let c0: unknown, c1: unknown, c2: unknown, c3: unknown, c4: unknown, c5: unknown, c6: unknown;
+  let cs: unknown;
+  return (s, f, c) => {
+    let o: unknown;
+    if (s === cs && hasOwn.call(s, rootName)) o = (s as Record<string, unknown>)[rootName];
+    else {
+      o = readRoot(s, f, c);
+      if (rootName !== '') cs = s;
+    }
+    if (o == null) return missAt(path, 0, o, shortValue);
+    if (o !== c0) {
+      readStatic(o, k0, a0);
+      if (typeof o === 'object') c0 = o;
+    }
+    o = hasOwn.call(o, k0) ? (o as Record<StaticKey, unknown>)[k0] : undefined;
+    if (o == null) return missAt(path, 1, o, shortValue);
+    if (o !== c1) {
+      readStatic(o, k1, a1);
+      if (typeof o === 'object') c1 = o;
+    }
+    o = hasOwn.call(o, k1) ? (o as Record<StaticKey, unknown>)[k1] : undefined;
+    if (o == null) return missAt(path, 2, o, shortValue);
+    if (o !== c2) {
+      readStatic(o, k2, a2);
+      if (typeof o === 'object') c2 = o;
+    }
+    o = hasOwn.call(o, k2) ? (o as Record<StaticKey, unknown>)[k2] : undefined;
+    if (o == null) return missAt(path, 3, o, shortValue);
+    if (o !== c3) {
+      readStatic(o, k3, a3);
+      if (typeof o === 'object') c3 = o;
+    }
+    o = hasOwn.call(o, k3) ? (o as Record<StaticKey, unknown>)[k3] : undefined;
+    if (o == null) return missAt(path, 4, o, shortValue);
+    if (o !== c4) {
+      readStatic(o, k4, a4);
+      if (typeof o === 'object') c4 = o;
+    }
+    o = hasOwn.call(o, k4) ? (o as Record<StaticKey, unknown>)[k4] : undefined;
+    if (o == null) return missAt(path, 5, o, shortValue);
+    if (o !== c5) {
+      readStatic(o, k5, a5);
+      if (typeof o === 'object') c5 = o;
+    }
+    o = hasOwn.call(o, k5) ? (o as Record<StaticKey, unknown>)[k5] : undefined;
+    if (o == null) return missAt(path, 6, o, shortValue);
+    if (o !== c6) {
+      readStatic(o, k6, a6);
+      if (typeof o === 'object') c6 = o;
+    }
+    o = hasOwn.call(o, k6) ? (o as Record<StaticKey, unknown>)[k6] : undefined;
+    return o;
+  };
+}
+
+// One function per length, each a separate piece of code with its own inline caches.
+function path8(
+  readRoot: Evaluator,
+  rootName: string,
+  path: StaticPath,
+  shortValue: unknown,
+): Evaluator {
+  const [k0, k1, k2, k3, k4, k5, k6, k7] = path.keys as [
+    StaticKey,
+    StaticKey,
+    StaticKey,
+    StaticKey,
+    StaticKey,
+    StaticKey,
+    StaticKey,
+    StaticKey,
+  ];
+  const [a0, a1, a2, a3, a4, a5, a6, a7] = path.links as readonly Span[] as [
+    Span,
+    Span,
+    Span,
+    Span,
+    Span,
+    Span,
+    Span,
+    Span,
+  ];
+  let c0: unknown,
+    c1: unknown,
+    c2: unknown,
+    c3: unknown,
+    c4: unknown,
+    c5: unknown,
+    c6: unknown,
+    c7: unknown;
+  let cs: unknown;
+  return (s, f, c) => {
+    let o: unknown;
+    if (s === cs && hasOwn.call(s, rootName)) o = (s as Record<string, unknown>)[rootName];
+    else {
+      o = readRoot(s, f, c);
+      if (rootName !== '') cs = s;
+    }
+    if (o == null) return missAt(path, 0, o, shortValue);
+    if (o !== c0) {
+      readStatic(o, k0, a0);
+      if (typeof o === 'object') c0 = o;
+    }
+    o = hasOwn.call(o, k0) ? (o as Record<StaticKey, unknown>)[k0] : undefined;
+    if (o == null) return missAt(path, 1, o, shortValue);
+    if (o !== c1) {
+      readStatic(o, k1, a1);
+      if (typeof o === 'object') c1 = o;
+    }
+    o = hasOwn.call(o, k1) ? (o as Record<StaticKey, unknown>)[k1] : undefined;
+    if (o == null) return missAt(path, 2, o, shortValue);
+    if (o !== c2) {
+      readStatic(o, k2, a2);
+      if (typeof o === 'object') c2 = o;
+    }
+    o = hasOwn.call(o, k2) ? (o as Record<StaticKey, unknown>)[k2] : undefined;
+    if (o == null) return missAt(path, 3, o, shortValue);
+    if (o !== c3) {
+      readStatic(o, k3, a3);
+      if (typeof o === 'object') c3 = o;
+    }
+    o = hasOwn.call(o, k3) ? (o as Record<StaticKey, unknown>)[k3] : undefined;
+    if (o == null) return missAt(path, 4, o, shortValue);
+    if (o !== c4) {
+      readStatic(o, k4, a4);
+      if (typeof o === 'object') c4 = o;
+    }
+    o = hasOwn.call(o, k4) ? (o as Record<StaticKey, unknown>)[k4] : undefined;
+    if (o == null) return missAt(path, 5, o, shortValue);
+    if (o !== c5) {
+      readStatic(o, k5, a5);
+      if (typeof o === 'object') c5 = o;
+    }
+    o = hasOwn.call(o, k5) ? (o as Record<StaticKey, unknown>)[k5] : undefined;
+    if (o == null) return missAt(path, 6, o, shortValue);
+    if (o !== c6) {
+      readStatic(o, k6, a6);
+      if (typeof o === 'object') c6 = o;
+    }
+    o = hasOwn.call(o, k6) ? (o as Record<StaticKey, unknown>)[k6] : undefined;
+    if (o == null) return missAt(path, 7, o, shortValue);
+    if (o !== c7) {
+      readStatic(o, k7, a7);
+      if (typeof o === 'object') c7 = o;
+    }
+    o = hasOwn.call(o, k7) ? (o as Record<StaticKey, unknown>)[k7] : undefined;
+    return o;
+  };
+}
+
+const PATHS = [path1, path2, path3, path4, path5, path6, path7, path8];
 
 /** A nullish value at link `i`: short-circuit when that link is `?.`, else a reference error. */
 function missAt(path: StaticPath, i: number, o: unknown, shortValue: unknown): unknown {
@@ -203,7 +622,11 @@ function missAt(path: StaticPath, i: number, o: unknown, shortValue: unknown): u
 }
 
 /** Paths longer than eight keys: the same reads in a loop, without the caches. */
-function compileLongPath(root: RootName | Evaluator, path: StaticPath, shortValue: unknown): Evaluator {
+function compileLongPath(
+  root: RootName | Evaluator,
+  path: StaticPath,
+  shortValue: unknown,
+): Evaluator {
   const readRoot = typeof root === 'string' ? compileRoot(root, path.root) : root;
   const { keys, links } = path;
   return (s: ScopeRecord, f: Frame, c: EvalContext) => {
@@ -221,7 +644,11 @@ function compileLongPath(root: RootName | Evaluator, path: StaticPath, shortValu
 }
 
 /** `object.key` / `object[key]` over an arbitrary object expression. */
-export function compileLink(node: MemberNode | IndexNode, object: Evaluator, index: Evaluator | undefined): Evaluator {
+export function compileLink(
+  node: MemberNode | IndexNode,
+  object: Evaluator,
+  index: Evaluator | undefined,
+): Evaluator {
   const optional = node.optional;
   const key = staticKeyOf(node);
   if (key !== undefined) {

@@ -6,7 +6,12 @@ import type { Compiler } from './compiler.ts';
 import { makeCaller, type CallSite, type CompiledArrow, type Evaluator } from './eval-context.ts';
 import { ExpressionError } from './expression-error.ts';
 import { FUNCTIONS } from './functions.ts';
-import { FORBIDDEN_KEYS, checkedArray, describeType, forbiddenKeyError } from './property-access.ts';
+import {
+  FORBIDDEN_KEYS,
+  checkedArray,
+  describeType,
+  forbiddenKeyError,
+} from './property-access.ts';
 import { isRoot, suggest } from './roots.ts';
 import { NUMBER_METHODS, STRING_METHODS } from './string-methods.ts';
 
@@ -49,7 +54,9 @@ export const METHOD_NAMES: ReadonlyMap<string, MethodInfo> = (() => {
   return out;
 })();
 
-type Arg = { readonly arrow: CompiledArrow; readonly value?: undefined } | { readonly arrow?: undefined; readonly value: Evaluator };
+type Arg =
+  | { readonly arrow: CompiledArrow; readonly value?: undefined }
+  | { readonly arrow?: undefined; readonly value: Evaluator };
 
 function forbidden(message: string, at: Span): ExpressionError {
   return new ExpressionError('E_EXPR_FORBIDDEN', message, { start: at.start, end: at.end });
@@ -59,7 +66,10 @@ export function compileCall(compiler: Compiler, node: CallNode): Evaluator {
   const callee = node.callee;
   if (callee.type === 'Identifier') {
     if (compiler.isParam(callee.name) || isRoot(callee.name)) {
-      throw forbidden(`'${callee.name}' is not a function; only whitelisted functions and methods can be called`, callee);
+      throw forbidden(
+        `'${callee.name}' is not a function; only whitelisted functions and methods can be called`,
+        callee,
+      );
     }
     const spec = FUNCTIONS.get(callee.name);
     if (spec === undefined) {
@@ -72,10 +82,21 @@ export function compileCall(compiler: Compiler, node: CallNode): Evaluator {
     }
     return compileFunctionCall(compiler, node, spec);
   }
-  if (callee.type === 'Member') return compileMethodCall(compiler, node, callee.object, callee.property, callee.optional, callee);
+  if (callee.type === 'Member')
+    return compileMethodCall(
+      compiler,
+      node,
+      callee.object,
+      callee.property,
+      callee.optional,
+      callee,
+    );
   // Compile the callee anyway: its own errors (a forbidden key, an unknown name) say more.
   compiler.compile(callee);
-  throw forbidden('Only whitelisted functions (len(x)) and methods (items.map(...)) can be called', callee);
+  throw forbidden(
+    'Only whitelisted functions (len(x)) and methods (items.map(...)) can be called',
+    callee,
+  );
 }
 
 function compileArgs(
@@ -88,7 +109,11 @@ function compileArgs(
     const maxParams = callbacks?.[i];
     if (arg.type === 'Arrow') {
       if (maxParams === undefined) {
-        throw new ExpressionError('E_EXPR_TYPE', `${name} does not take a function as argument ${i + 1}`, arg);
+        throw new ExpressionError(
+          'E_EXPR_TYPE',
+          `${name} does not take a function as argument ${i + 1}`,
+          arg,
+        );
       }
       if (arg.params.length > maxParams) {
         throw new ExpressionError(
@@ -100,7 +125,11 @@ function compileArgs(
       return { arrow: compiler.arrow(arg) };
     }
     if (maxParams !== undefined) {
-      throw new ExpressionError('E_EXPR_TYPE', `${name} expects an arrow function as argument ${i + 1}, e.g. x => x.id`, arg);
+      throw new ExpressionError(
+        'E_EXPR_TYPE',
+        `${name} expects an arrow function as argument ${i + 1}, e.g. x => x.id`,
+        arg,
+      );
     }
     return { value: compiler.compile(arg) };
   });
@@ -120,7 +149,11 @@ function argumentEvaluator(args: readonly Arg[]): Evaluator {
 }
 
 function compileFunctionCall(compiler: Compiler, node: CallNode, spec: FunctionSpec): Evaluator {
-  const site: CallSite = { name: spec.name, at: { start: node.start, end: node.end }, limits: compiler.limits };
+  const site: CallSite = {
+    name: spec.name,
+    at: { start: node.start, end: node.end },
+    limits: compiler.limits,
+  };
   checkArity(spec, node.args.length, site);
   const args = argumentEvaluator(compileArgs(compiler, node.args, spec.callbacks, spec.name));
   const call = spec.call;
@@ -136,15 +169,23 @@ function compileMethodCall(
   at: Span,
 ): Evaluator {
   if (FORBIDDEN_KEYS.has(name)) throw forbiddenKeyError(name, at);
+  // The receiver first: an unknown name there (`Math.max(...)`) is the real problem.
+  const receiver = compiler.compile(objectNode);
   const info = METHOD_NAMES.get(name);
   if (info === undefined) {
     const near = suggest(name, METHOD_NAMES.keys());
-    throw forbidden(`'${name}' is not a method expressions can call${near ? `; did you mean '${near}'?` : ''}`, at);
+    throw forbidden(
+      `'${name}' is not a method expressions can call${near ? `; did you mean '${near}'?` : ''}`,
+      at,
+    );
   }
-  const site: CallSite = { name: `.${name}()`, at: { start: node.start, end: node.end }, limits: compiler.limits };
+  const site: CallSite = {
+    name: `.${name}()`,
+    at: { start: node.start, end: node.end },
+    limits: compiler.limits,
+  };
   checkArity(info, node.args.length, site);
   const { kinds, callbacks } = info;
-  const receiver = compiler.compile(objectNode);
   const args = argumentEvaluator(compileArgs(compiler, node.args, callbacks, `.${name}()`));
   const callOptional = node.optional;
   const arrayMethod = ARRAY_METHODS.get(name);

@@ -61,13 +61,20 @@ function hasProperty(key: unknown, obj: unknown, at: Span): boolean {
   if (FORBIDDEN_KEYS.has(k)) return false;
   if (Array.isArray(obj)) {
     const i = indexFromKey(k);
-    return (i >= 0 && i < obj.length && Object.prototype.hasOwnProperty.call(obj, i)) || k === 'length';
+    return (
+      (i >= 0 && i < obj.length && Object.prototype.hasOwnProperty.call(obj, i)) || k === 'length'
+    );
   }
   return Object.prototype.hasOwnProperty.call(obj, k);
 }
 
 /** Compiles a binary operator over compiled operands. */
-export function compileBinary(node: BinaryNode, left: Evaluator, right: Evaluator, limits: ExpressionLimits): Evaluator {
+export function compileBinary(
+  node: BinaryNode,
+  left: Evaluator,
+  right: Evaluator,
+  limits: ExpressionLimits,
+): Evaluator {
   const op = node.operator;
   switch (op) {
     case '+':
@@ -94,25 +101,33 @@ export function compileBinary(node: BinaryNode, left: Evaluator, right: Evaluato
       return (s, f, c) => {
         const a = left(s, f, c);
         const b = right(s, f, c);
-        return typeof a === 'number' && typeof b === 'number' ? a < b : compareValues(a, b, op, node) < 0;
+        return typeof a === 'number' && typeof b === 'number'
+          ? a < b
+          : compareValues(a, b, op, node) < 0;
       };
     case '<=':
       return (s, f, c) => {
         const a = left(s, f, c);
         const b = right(s, f, c);
-        return typeof a === 'number' && typeof b === 'number' ? a <= b : compareValues(a, b, op, node) <= 0;
+        return typeof a === 'number' && typeof b === 'number'
+          ? a <= b
+          : compareValues(a, b, op, node) <= 0;
       };
     case '>':
       return (s, f, c) => {
         const a = left(s, f, c);
         const b = right(s, f, c);
-        return typeof a === 'number' && typeof b === 'number' ? a > b : compareValues(a, b, op, node) > 0;
+        return typeof a === 'number' && typeof b === 'number'
+          ? a > b
+          : compareValues(a, b, op, node) > 0;
       };
     case '>=':
       return (s, f, c) => {
         const a = left(s, f, c);
         const b = right(s, f, c);
-        return typeof a === 'number' && typeof b === 'number' ? a >= b : compareValues(a, b, op, node) >= 0;
+        return typeof a === 'number' && typeof b === 'number'
+          ? a >= b
+          : compareValues(a, b, op, node) >= 0;
       };
     case 'in':
       return (s, f, c) => hasProperty(left(s, f, c), right(s, f, c), node);

@@ -1,4 +1,14 @@
-import { forEachChild, type ArrayNode, type ArrowNode, type AstNode, type Expression, type IdentifierNode, type ObjectNode, type Span, type UnaryNode } from './ast.ts';
+import {
+  forEachChild,
+  type ArrayNode,
+  type ArrowNode,
+  type AstNode,
+  type Expression,
+  type IdentifierNode,
+  type ObjectNode,
+  type Span,
+  type UnaryNode,
+} from './ast.ts';
 import { compileCall } from './compile-call.ts';
 import {
   SHORT,
@@ -14,7 +24,13 @@ import type { CompiledArrow, Evaluator } from './eval-context.ts';
 import { ExpressionError } from './expression-error.ts';
 import { FUNCTIONS, toNumber } from './functions.ts';
 import type { ExpressionLimits } from './limits.ts';
-import { FORBIDDEN_KEYS, checkedArray, describeType, forbiddenKeyError, ownEntries } from './property-access.ts';
+import {
+  FORBIDDEN_KEYS,
+  checkedArray,
+  describeType,
+  forbiddenKeyError,
+  ownEntries,
+} from './property-access.ts';
 import { ROOTS, isRoot, suggest, type RootName } from './roots.ts';
 import { arrayLimitError, truthy } from './values.ts';
 
@@ -106,7 +122,11 @@ export class Compiler {
     }
     if (isRoot(name)) return compileRoot(name, span(at));
     if (FUNCTIONS.has(name)) {
-      throw new ExpressionError('E_EXPR_REFERENCE', `'${name}' is a function; call it, e.g. ${name}(...)`, span(at));
+      throw new ExpressionError(
+        'E_EXPR_REFERENCE',
+        `'${name}' is a function; call it, e.g. ${name}(...)`,
+        span(at),
+      );
     }
     const near = suggest(name, ROOTS);
     throw new ExpressionError(
@@ -118,12 +138,15 @@ export class Compiler {
 
   /** The start of a static path: a root name (read with a cache) or a compiled parameter. */
   private pathRoot(root: IdentifierNode): RootName | Evaluator {
-    return isRoot(root.name) && !this.isParam(root.name) ? root.name : this.identifier(root.name, root);
+    return isRoot(root.name) && !this.isParam(root.name)
+      ? root.name
+      : this.identifier(root.name, root);
   }
 
   /** True when `name` is an arrow parameter visible here. */
   isParam(name: string): boolean {
-    for (let scope = this.params; scope !== null; scope = scope.parent) if (scope.names.includes(name)) return true;
+    for (let scope = this.params; scope !== null; scope = scope.parent)
+      if (scope.names.includes(name)) return true;
     return false;
   }
 
@@ -160,7 +183,11 @@ export class Compiler {
     return (s, f, c) => {
       const v = value(s, f, c);
       if (typeof v !== 'number') {
-        throw new ExpressionError('E_EXPR_TYPE', `Unary '-' needs a number, got ${describeType(v)}`, at);
+        throw new ExpressionError(
+          'E_EXPR_TYPE',
+          `Unary '-' needs a number, got ${describeType(v)}`,
+          at,
+        );
       }
       return -v;
     };
@@ -180,7 +207,9 @@ export class Compiler {
 
   private array(node: ArrayNode): Evaluator {
     const parts = node.elements.map((el) =>
-      el.type === 'Spread' ? { spread: true, at: span(el), value: this.compile(el.argument) } : { spread: false, at: span(el), value: this.compile(el) },
+      el.type === 'Spread'
+        ? { spread: true, at: span(el), value: this.compile(el.argument) }
+        : { spread: false, at: span(el), value: this.compile(el) },
     );
     const limits = this.limits;
     const at = span(node);
@@ -197,7 +226,11 @@ export class Compiler {
           if (out.length + v.length > limits.maxArrayLength) throw arrayLimitError(limits, at);
           for (const item of checkedArray(v, part.at)) out.push(item);
         } else if (v != null) {
-          throw new ExpressionError('E_EXPR_TYPE', `Only arrays can be spread into an array, got ${describeType(v)}`, part.at);
+          throw new ExpressionError(
+            'E_EXPR_TYPE',
+            `Only arrays can be spread into an array, got ${describeType(v)}`,
+            part.at,
+          );
         }
       }
       return out;
@@ -210,8 +243,15 @@ export class Compiler {
       | { kind: 'static'; key: string; value: Evaluator }
       | { kind: 'computed'; at: Span; key: Evaluator; value: Evaluator };
     const parts: Part[] = node.properties.map((p): Part => {
-      if (p.type === 'Spread') return { kind: 'spread', at: span(p), value: this.compile(p.argument) };
-      if (p.computed) return { kind: 'computed', at: span(p.key), key: this.compile(p.key), value: this.compile(p.value) };
+      if (p.type === 'Spread')
+        return { kind: 'spread', at: span(p), value: this.compile(p.argument) };
+      if (p.computed)
+        return {
+          kind: 'computed',
+          at: span(p.key),
+          key: this.compile(p.key),
+          value: this.compile(p.value),
+        };
       const key = String((p.key as { value?: unknown }).value);
       if (FORBIDDEN_KEYS.has(key)) throw forbiddenKeyError(key, p.key);
       return { kind: 'static', key, value: this.compile(p.value) };
@@ -222,7 +262,8 @@ export class Compiler {
       const out: Record<string, unknown> = {};
       for (const part of parts) {
         if (part.kind === 'static') out[part.key] = part.value(s, f, c);
-        else if (part.kind === 'computed') out[objectKey(part.key(s, f, c), part.at)] = part.value(s, f, c);
+        else if (part.kind === 'computed')
+          out[objectKey(part.key(s, f, c), part.at)] = part.value(s, f, c);
         else spreadInto(out, part.value(s, f, c), part.at);
       }
       return out;
@@ -232,7 +273,11 @@ export class Compiler {
 
 function objectKey(key: unknown, at: Span): string {
   if (typeof key !== 'string' && typeof key !== 'number') {
-    throw new ExpressionError('E_EXPR_TYPE', `A computed key must be a string or number, got ${describeType(key)}`, at);
+    throw new ExpressionError(
+      'E_EXPR_TYPE',
+      `A computed key must be a string or number, got ${describeType(key)}`,
+      at,
+    );
   }
   const k = String(key);
   if (FORBIDDEN_KEYS.has(k)) throw forbiddenKeyError(k, at);
@@ -242,7 +287,11 @@ function objectKey(key: unknown, at: Span): string {
 function spreadInto(out: Record<string, unknown>, value: unknown, at: Span): void {
   if (value == null) return;
   if (typeof value !== 'object') {
-    throw new ExpressionError('E_EXPR_TYPE', `Only objects and arrays can be spread into an object, got ${describeType(value)}`, at);
+    throw new ExpressionError(
+      'E_EXPR_TYPE',
+      `Only objects and arrays can be spread into an object, got ${describeType(value)}`,
+      at,
+    );
   }
   for (const [k, v] of ownEntries(value, at)) out[k] = v;
 }

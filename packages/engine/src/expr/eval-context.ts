@@ -59,7 +59,12 @@ export function stepLimitError(ctx: EvalContext, at: Span): ExpressionError {
  * reused for every call: arrows cannot escape (they are only ever arguments), and each call
  * finishes before the next starts, so no call can observe another's parameters.
  */
-export function makeCaller(arrow: CompiledArrow, scope: ScopeRecord, parent: Frame, ctx: EvalContext): Caller {
+export function makeCaller(
+  arrow: CompiledArrow,
+  scope: ScopeRecord,
+  parent: Frame,
+  ctx: EvalContext,
+): Caller {
   const frame: unknown[] = [parent, undefined, undefined, undefined];
   const { body, cost, at } = arrow;
   return (a, b, c) => {

@@ -2,11 +2,7 @@ import { MillraceError, type SourcePosition } from '../errors/millrace-error.ts'
 
 /** The codes an expression can fail with (all in the `expr` family). */
 export type ExpressionErrorCode =
-  | 'E_EXPR_SYNTAX'
-  | 'E_EXPR_TYPE'
-  | 'E_EXPR_REFERENCE'
-  | 'E_EXPR_LIMIT'
-  | 'E_EXPR_FORBIDDEN';
+  'E_EXPR_SYNTAX' | 'E_EXPR_TYPE' | 'E_EXPR_REFERENCE' | 'E_EXPR_LIMIT' | 'E_EXPR_FORBIDDEN';
 
 /**
  * An error in an expression: at parse time (`E_EXPR_SYNTAX`, `E_EXPR_LIMIT` for nesting),
@@ -22,7 +18,10 @@ export class ExpressionError extends MillraceError {
     code: ExpressionErrorCode,
     message: string,
     position: SourcePosition,
-    options: { readonly cause?: unknown; readonly details?: Readonly<Record<string, unknown>> } = {},
+    options: {
+      readonly cause?: unknown;
+      readonly details?: Readonly<Record<string, unknown>>;
+    } = {},
   ) {
     // Copy the two offsets: callers often pass an AST node, which must not leak into the error.
     super(code, message, { ...options, position: { start: position.start, end: position.end } });

@@ -121,7 +121,11 @@ class Parser {
   }
 
   /** Records (or, without recovery, throws) an error at `token`, preferring its own message. */
-  private fail(token: Token, message: string, code: 'E_EXPR_SYNTAX' | 'E_EXPR_LIMIT' = 'E_EXPR_SYNTAX'): ExpressionError {
+  private fail(
+    token: Token,
+    message: string,
+    code: 'E_EXPR_SYNTAX' | 'E_EXPR_LIMIT' = 'E_EXPR_SYNTAX',
+  ): ExpressionError {
     const text = token.type === 'error' && token.message !== undefined ? token.message : message;
     const err = new ExpressionError(code, text, { start: token.start, end: token.end });
     if (!this.recover) throw err;
@@ -147,7 +151,11 @@ class Parser {
   private enter(token: Token): boolean {
     if (++this.depth <= this.maxDepth) return true;
     if (!this.aborted) {
-      this.fail(token, `The expression is nested too deeply (more than ${this.maxDepth} levels)`, 'E_EXPR_LIMIT');
+      this.fail(
+        token,
+        `The expression is nested too deeply (more than ${this.maxDepth} levels)`,
+        'E_EXPR_LIMIT',
+      );
       this.aborted = true;
       this.i = this.tokens.length - 1; // skip the rest: nothing after this can be trusted
     }
@@ -158,7 +166,8 @@ class Parser {
 
   private parseExpression(): Expression {
     const first = this.peek();
-    if (!this.enter(first)) return { type: 'Error', message: 'too deep', start: first.start, end: this.end };
+    if (!this.enter(first))
+      return { type: 'Error', message: 'too deep', start: first.start, end: this.end };
     const test = this.parseBinary(0);
     let result = test;
     if (this.isPunct('?')) {
@@ -166,10 +175,24 @@ class Parser {
       const consequent = this.parseExpression();
       if (!this.expect(':', `in the conditional started by '?' at ${question.start}`)) {
         this.depth--;
-        return { type: 'Conditional', test, consequent, alternate: this.missing(), start: test.start, end: this.previousEnd() };
+        return {
+          type: 'Conditional',
+          test,
+          consequent,
+          alternate: this.missing(),
+          start: test.start,
+          end: this.previousEnd(),
+        };
       }
       const alternate = this.parseExpression();
-      result = { type: 'Conditional', test, consequent, alternate, start: test.start, end: alternate.end };
+      result = {
+        type: 'Conditional',
+        test,
+        consequent,
+        alternate,
+        start: test.start,
+        end: alternate.end,
+      };
     }
     this.depth--;
     return result;
@@ -185,11 +208,17 @@ class Parser {
     let left = this.parseUnary();
     for (;;) {
       const token = this.peek();
-      const op = token.type === 'punct' || (token.type === 'name' && token.value === 'in') ? token.value : '';
+      const op =
+        token.type === 'punct' || (token.type === 'name' && token.value === 'in')
+          ? token.value
+          : '';
       const precedence = BINARY_PRECEDENCE[op];
       if (precedence === undefined || precedence <= minPrecedence) break;
       if (op === '**' && left.type === 'Unary' && !this.parenthesized.has(left)) {
-        this.fail(token, `Wrap the unary expression in parentheses before '**', e.g. (${left.operator === 'typeof' ? 'typeof ' : left.operator}x) ** 2`);
+        this.fail(
+          token,
+          `Wrap the unary expression in parentheses before '**', e.g. (${left.operator === 'typeof' ? 'typeof ' : left.operator}x) ** 2`,
+        );
       }
       this.advance();
       if (!this.enter(token)) break;
@@ -197,9 +226,23 @@ class Parser {
       const right = this.parseBinary(op === '**' ? precedence - 1 : precedence);
       if (op === '??' || op === '||' || op === '&&') {
         this.checkNullishMix(op, left, right, token);
-        left = { type: 'Logical', operator: op as LogicalOperator, left, right, start: left.start, end: right.end };
+        left = {
+          type: 'Logical',
+          operator: op as LogicalOperator,
+          left,
+          right,
+          start: left.start,
+          end: right.end,
+        };
       } else {
-        left = { type: 'Binary', operator: op as BinaryOperator, left, right, start: left.start, end: right.end };
+        left = {
+          type: 'Binary',
+          operator: op as BinaryOperator,
+          left,
+          right,
+          start: left.start,
+          end: right.end,
+        };
       }
     }
     this.depth = depthBefore;
@@ -207,24 +250,41 @@ class Parser {
   }
 
   private mixesNullish(op: string, side: Expression): boolean {
-    return side.type === 'Logical' && !this.parenthesized.has(side) && (op === '??') !== (side.operator === '??');
+    return (
+      side.type === 'Logical' &&
+      !this.parenthesized.has(side) &&
+      (op === '??') !== (side.operator === '??')
+    );
   }
 
   private checkNullishMix(op: string, left: Expression, right: Expression, token: Token): void {
     if (this.mixesNullish(op, left) || this.mixesNullish(op, right)) {
-      this.fail(token, "Cannot mix '??' with '&&' or '||' without parentheses; write (a ?? b) || c or a ?? (b || c)");
+      this.fail(
+        token,
+        "Cannot mix '??' with '&&' or '||' without parentheses; write (a ?? b) || c or a ?? (b || c)",
+      );
     }
   }
 
   private parseUnary(): Expression {
     const token = this.peek();
     const op = token.value;
-    if ((token.type === 'punct' && (op === '!' || op === '-' || op === '+')) || (token.type === 'name' && op === 'typeof')) {
+    if (
+      (token.type === 'punct' && (op === '!' || op === '-' || op === '+')) ||
+      (token.type === 'name' && op === 'typeof')
+    ) {
       this.advance();
-      if (!this.enter(token)) return { type: 'Error', message: 'too deep', start: token.start, end: this.end };
+      if (!this.enter(token))
+        return { type: 'Error', message: 'too deep', start: token.start, end: this.end };
       const argument = this.parseUnary();
       this.depth--;
-      return { type: 'Unary', operator: op as '!' | '-' | '+' | 'typeof', argument, start: token.start, end: argument.end };
+      return {
+        type: 'Unary',
+        operator: op as '!' | '-' | '+' | 'typeof',
+        argument,
+        start: token.start,
+        end: argument.end,
+      };
     }
     return this.parsePostfix(this.parsePrimary());
   }
@@ -244,25 +304,59 @@ class Parser {
       if (token.value === '(' || (optional && this.isPunct('('))) {
         if (optional) this.advance();
         const args = this.parseArguments(token);
-        result = { type: 'Call', callee: result, args, optional, start: expr.start, end: this.previousEnd() };
+        result = {
+          type: 'Call',
+          callee: result,
+          args,
+          optional,
+          start: expr.start,
+          end: this.previousEnd(),
+        };
       } else if (token.value === '[' || (optional && this.isPunct('['))) {
         const open = optional ? this.advance() : token;
         const index = this.parseExpression();
         this.expect(']', `to close the index opened at ${open.start}`);
-        result = { type: 'Index', object: result, index, optional, start: expr.start, end: this.previousEnd() };
+        result = {
+          type: 'Index',
+          object: result,
+          index,
+          optional,
+          start: expr.start,
+          end: this.previousEnd(),
+        };
       } else {
         const name = this.peek();
         if (name.type !== 'name') {
-          this.fail(name, `Expected a property name after '${token.value}', found ${describeFound(name.value)}`);
-          result = { type: 'Member', object: result, property: '', optional, start: expr.start, end: token.end };
+          this.fail(
+            name,
+            `Expected a property name after '${token.value}', found ${describeFound(name.value)}`,
+          );
+          result = {
+            type: 'Member',
+            object: result,
+            property: '',
+            optional,
+            start: expr.start,
+            end: token.end,
+          };
           break;
         }
         this.advance();
-        result = { type: 'Member', object: result, property: name.value, optional, start: expr.start, end: name.end };
+        result = {
+          type: 'Member',
+          object: result,
+          property: name.value,
+          optional,
+          start: expr.start,
+          end: name.end,
+        };
       }
     }
     this.depth = depthBefore;
-    if (chained && (result.type === 'Member' || result.type === 'Index' || result.type === 'Call')) {
+    if (
+      chained &&
+      (result.type === 'Member' || result.type === 'Index' || result.type === 'Call')
+    ) {
       return { type: 'Chain', expression: result, start: result.start, end: result.end };
     }
     return result;
@@ -273,7 +367,9 @@ class Parser {
     while (!this.isPunct(')')) {
       if (this.peek().type === 'eof') break;
       if (this.isPunct('...')) {
-        args.push(this.errorNode(this.advance(), 'Spread arguments (...) are not supported in calls'));
+        args.push(
+          this.errorNode(this.advance(), 'Spread arguments (...) are not supported in calls'),
+        );
       } else args.push(this.arrowAhead() ? this.parseArrow() : this.parseExpression());
       if (!this.isPunct(',')) break;
       this.advance();
@@ -312,9 +408,13 @@ class Parser {
     }
     const arrow = this.advance(); // =>
     if (this.isPunct('{')) {
-      this.fail(this.peek(), 'Arrow functions cannot have a block body; to return an object write x => ({ key: value })');
+      this.fail(
+        this.peek(),
+        'Arrow functions cannot have a block body; to return an object write x => ({ key: value })',
+      );
     }
-    if (!this.enter(arrow)) return { type: 'Arrow', params, body: this.missing(), start: first.start, end: this.end };
+    if (!this.enter(arrow))
+      return { type: 'Arrow', params, body: this.missing(), start: first.start, end: this.end };
     const body = this.parseExpression();
     this.depth--;
     return { type: 'Arrow', params, body, start: first.start, end: body.end };
@@ -359,13 +459,17 @@ class Parser {
   private parseName(token: Token): Expression {
     this.advance();
     const { value, start, end } = token;
-    if (value === 'true' || value === 'false') return { type: 'Literal', value: value === 'true', start, end };
+    if (value === 'true' || value === 'false')
+      return { type: 'Literal', value: value === 'true', start, end };
     if (value === 'null') return { type: 'Literal', value: null, start, end };
     if (value === 'undefined') return { type: 'Literal', value: undefined, start, end };
     if (value === 'in') return this.errorNode(token, "Expected an expression, found 'in'");
     if (RESERVED_WORDS.has(value)) return this.errorNode(token, reservedMessage(value));
     if (this.isPunct('=>')) {
-      return this.errorNode(token, 'Arrow functions are only allowed as arguments of a call, e.g. items.map(x => x.id)');
+      return this.errorNode(
+        token,
+        'Arrow functions are only allowed as arguments of a call, e.g. items.map(x => x.id)',
+      );
     }
     return { type: 'Identifier', name: value, start, end };
   }
@@ -373,7 +477,10 @@ class Parser {
   private parseGroup(open: Token): Expression {
     this.advance();
     if (this.arrowAheadAfterParen()) {
-      return this.errorNode(open, 'Arrow functions are only allowed as arguments of a call, e.g. items.map(x => x.id)');
+      return this.errorNode(
+        open,
+        'Arrow functions are only allowed as arguments of a call, e.g. items.map(x => x.id)',
+      );
     }
     const inner = this.parseExpression();
     this.expect(')', `to close the parenthesis opened at ${open.start}`);
@@ -393,7 +500,12 @@ class Parser {
     const elements: (Expression | SpreadNode)[] = [];
     while (!this.isPunct(']') && this.peek().type !== 'eof') {
       if (this.isPunct(',')) {
-        elements.push(this.errorNode(this.peek(), 'Empty array elements are not supported; write null or undefined'));
+        elements.push(
+          this.errorNode(
+            this.peek(),
+            'Empty array elements are not supported; write null or undefined',
+          ),
+        );
         this.advance();
         continue;
       }
@@ -444,10 +556,21 @@ class Parser {
       key = { type: 'Literal', value: name, start: token.start, end: token.end };
       if (token.type === 'name' && (this.isPunct(',') || this.isPunct('}'))) {
         if (KEYWORDS.has(name) || RESERVED_WORDS.has(name)) {
-          this.fail(token, `'${name}' cannot be used as a shorthand property; write ${name}: value`);
+          this.fail(
+            token,
+            `'${name}' cannot be used as a shorthand property; write ${name}: value`,
+          );
         }
         const value: Expression = { type: 'Identifier', name, start: token.start, end: token.end };
-        return { type: 'Property', key, computed, shorthand: true, value, start: token.start, end: token.end };
+        return {
+          type: 'Property',
+          key,
+          computed,
+          shorthand: true,
+          value,
+          start: token.start,
+          end: token.end,
+        };
       }
     } else {
       this.fail(token, `Expected a property name, found ${describeFound(token.value)}`);
@@ -455,7 +578,15 @@ class Parser {
     }
     this.expect(':', 'after the property name');
     const value = this.parseExpression();
-    return { type: 'Property', key, computed, shorthand: false, value, start: token.start, end: value.end };
+    return {
+      type: 'Property',
+      key,
+      computed,
+      shorthand: false,
+      value,
+      start: token.start,
+      end: value.end,
+    };
   }
 }
 

@@ -15,7 +15,9 @@ export function printExpression(node: Expression): string {
 }
 
 /** One part of a template to print: literal text or an expression AST. */
-export type PrintablePart = { readonly kind: 'text'; readonly value: string } | { readonly kind: 'expression'; readonly ast: Expression };
+export type PrintablePart =
+  | { readonly kind: 'text'; readonly value: string }
+  | { readonly kind: 'expression'; readonly ast: Expression };
 
 /**
  * Prints template parts: text with `$<` escaped as `$$<`, expressions as `$<...>`, wrapped in
@@ -23,21 +25,37 @@ export type PrintablePart = { readonly kind: 'text'; readonly value: string } | 
  */
 export function printTemplate(parts: readonly PrintablePart[]): string {
   let out = '';
+  let quoteNextText = false;
   parts.forEach((part, i) => {
+    const next = parts[i + 1];
     if (part.kind === 'text') {
-      let text = part.value.split('$<').join('$$<');
+      let text = escapeText(part.value);
+      if (quoteNextText) text = `$<${quoteString(part.value)}>`;
       // A text ending in '$' before an expression would read as the escape '$$<'.
-      if (text.endsWith('$') && parts[i + 1]?.kind === 'expression') text = text.slice(0, -1) + "$<'$'>";
+      else if (text.endsWith('$') && next?.kind === 'expression')
+        text = text.slice(0, -1) + "$<'$'>";
+      quoteNextText = false;
       out += text;
       return;
     }
     const source = printExpression(part.ast);
-    const plain = `$<${source}>`;
-    const segments = scanTemplate(plain);
-    const whole = segments.length === 1 && segments[0]?.kind === 'expression' && segments[0].end === plain.length;
-    out += whole ? plain : `$<(${source})>`;
+    const plain = closesAt(`$<${source}>`, '') ? `$<${source}>` : `$<(${source})>`;
+    // Text that follows could be read as more of the expression ("$<n> items > 5" reads
+    // `n > items` as a comparison): such text is written as a string expression instead.
+    quoteNextText = next?.kind === 'text' && !closesAt(plain, escapeText(next.value));
+    out += plain;
   });
   return out;
+}
+
+function escapeText(text: string): string {
+  return text.split('$<').join('$$<');
+}
+
+/** True when `expression` (a whole `$<...>`) still ends where it should with `after` following. */
+function closesAt(expression: string, after: string): boolean {
+  const first = scanTemplate(expression + after)[0];
+  return first?.kind === 'expression' && first.end === expression.length;
 }
 
 const PRECEDENCE: Readonly<Record<string, number>> = {
@@ -135,7 +153,9 @@ function print(node: Expression, min: number): string {
     case 'Array':
       return `[${node.elements.map(printArgument).join(', ')}]`;
     case 'Object':
-      return node.properties.length === 0 ? '{}' : `{ ${node.properties.map(printArgument).join(', ')} }`;
+      return node.properties.length === 0
+        ? '{}'
+        : `{ ${node.properties.map(printArgument).join(', ')} }`;
     case 'Member':
       return `${printObject(node.object)}${node.optional ? '?.' : '.'}${node.property}`;
     case 'Index':
@@ -148,13 +168,15 @@ function print(node: Expression, min: number): string {
       let arg = print(node.argument, UNARY);
       if (node.operator === 'typeof') return wrap(`typeof ${arg}`, UNARY, min);
       // `- -a` must not print as `--a` (a decrement, which the tokenizer rejects).
-      if ((node.operator === '-' || node.operator === '+') && arg.startsWith(node.operator)) arg = `(${arg})`;
+      if ((node.operator === '-' || node.operator === '+') && arg.startsWith(node.operator))
+        arg = `(${arg})`;
       return wrap(node.operator + arg, UNARY, min);
     }
     case 'Binary': {
       const p = PRECEDENCE[node.operator] as number;
       if (node.operator === '**') {
-        const left = node.left.type === 'Unary' ? `(${print(node.left, 0)})` : print(node.left, p + 1);
+        const left =
+          node.left.type === 'Unary' ? `(${print(node.left, 0)})` : print(node.left, p + 1);
         return wrap(`${left} ** ${print(node.right, p)}`, p, min);
       }
       return wrap(`${print(node.left, p)} ${node.operator} ${print(node.right, p + 1)}`, p, min);
@@ -162,7 +184,11 @@ function print(node: Expression, min: number): string {
     case 'Logical': {
       const p = PRECEDENCE[node.operator] as number;
       const left = logicalSide(node.operator, node.left, p);
-      return wrap(`${left} ${node.operator} ${logicalSide(node.operator, node.right, p + 1)}`, p, min);
+      return wrap(
+        `${left} ${node.operator} ${logicalSide(node.operator, node.right, p + 1)}`,
+        p,
+        min,
+      );
     }
     case 'Conditional':
       return wrap(
@@ -171,11 +197,20 @@ function print(node: Expression, min: number): string {
         min,
       );
     case 'Arrow': {
-      const params = node.params.length === 1 ? (node.params[0]?.name as string) : `(${node.params.map((p) => p.name).join(', ')})`;
-      const body = node.body.type === 'Object' ? `(${print(node.body, 0)})` : print(node.body, ASSIGNMENT);
+      const params =
+        node.params.length === 1
+          ? (node.params[0]?.name as string)
+          : `(${node.params.map((p) => p.name).join(', ')})`;
+      // A body that starts with `{` would read as a block: parenthesise it.
+      const printed = print(node.body, ASSIGNMENT);
+      const body = printed.startsWith('{') ? `(${printed})` : printed;
       return wrap(`${params} => ${body}`, ASSIGNMENT, min);
     }
     case 'Error':
-      throw new ExpressionError('E_EXPR_SYNTAX', `Cannot print an expression with errors: ${node.message}`, node);
+      throw new ExpressionError(
+        'E_EXPR_SYNTAX',
+        `Cannot print an expression with errors: ${node.message}`,
+        node,
+      );
   }
 }

@@ -8,17 +8,29 @@ import type { Span } from './ast.ts';
  * opaque. These rules, together with the whitelist of callable methods, are the sandbox.
  */
 
-/** Names an expression may never read, write or define, whatever the object. */
-export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * Names an expression may never read, write or define, whatever the object. Only the first
+ * three could ever matter (own-property reads cannot reach the legacy accessor helpers), but
+ * refusing those too makes attempts fail loudly instead of yielding undefined.
+ */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set([
+  '__proto__',
+  'constructor',
+  'prototype',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+]);
 
 const hasOwn = Object.prototype.hasOwnProperty;
 const getOwnDescriptor = Object.getOwnPropertyDescriptor;
 // `__lookupGetter__` answers "is this an accessor?" without allocating a descriptor; it is
 // used on arrays, where getOwnPropertyDescriptor is several times slower. Hosts that removed
 // it (hardened JavaScript) get the descriptor path.
-const lookupGetter = (Object.prototype as unknown as Record<string, unknown>)['__lookupGetter__'] as
-  | ((this: object, key: PropertyKey) => unknown)
-  | undefined;
+const lookupGetter = (Object.prototype as unknown as Record<string, unknown>)[
+  '__lookupGetter__'
+] as ((this: object, key: PropertyKey) => unknown) | undefined;
 
 /** Canonical array index for a string key ('3' -> 3), or -1. */
 export function indexFromKey(key: string): number {
@@ -31,7 +43,7 @@ export function indexFromKey(key: string): number {
 export function forbiddenKeyError(key: string, at: Span): ExpressionError {
   return new ExpressionError(
     'E_EXPR_FORBIDDEN',
-    `Property '${key}' is forbidden in expressions (no access to __proto__, constructor or prototype)`,
+    `Property '${key}' is forbidden in expressions (no access to __proto__, constructor, prototype or the legacy accessor helpers)`,
     { start: at.start, end: at.end },
   );
 }

@@ -37,7 +37,8 @@ class ReferenceCollector {
   visit(node: AstNode): void {
     switch (node.type) {
       case 'Identifier':
-        if (!this.isParam(node.name)) this.out.push({ root: node.name, path: [], start: node.start, end: node.end });
+        if (!this.isParam(node.name))
+          this.out.push({ root: node.name, path: [], start: node.start, end: node.end });
         return;
       case 'Arrow':
         this.params.push(node.params.map((p) => p.name));
@@ -108,9 +109,13 @@ function staticKey(link: Expression): string | number | undefined {
  * validator reports every problem of a flow at once, and the designer calls this while the
  * user types.
  */
-export function templateReferences(source: string): { references: Reference[]; errors: ExpressionError[] } {
+export function templateReferences(source: string): {
+  references: Reference[];
+  errors: ExpressionError[];
+} {
   const { parts, errors } = parseTemplate(source, { recover: true });
   const references: Reference[] = [];
-  for (const part of parts) if (part.kind === 'expression') references.push(...collectReferences(part.ast));
+  for (const part of parts)
+    if (part.kind === 'expression') references.push(...collectReferences(part.ast));
   return { references, errors: [...errors] };
 }

@@ -3,7 +3,17 @@
  * object with some of these as own properties; which ones exist depends on where the
  * expression sits (`item` only in loop bodies, `error` only in catch regions...).
  */
-export const ROOTS = ['flow', 'nodes', 'vars', 'item', 'index', 'error', 'trigger', 'event', 'secrets'] as const;
+export const ROOTS = [
+  'flow',
+  'nodes',
+  'vars',
+  'item',
+  'index',
+  'error',
+  'trigger',
+  'event',
+  'secrets',
+] as const;
 
 export type RootName = (typeof ROOTS)[number];
 
@@ -65,7 +75,11 @@ export function editDistance(a: string, b: string): number {
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const tmp = row[j] as number;
-      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row[j] = Math.min(
+        (row[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        prev + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
       prev = tmp;
     }
   }

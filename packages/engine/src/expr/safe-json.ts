@@ -60,7 +60,10 @@ class JsonWriter {
         this.push(value ? 'true' : 'false');
         return true;
       case 'bigint':
-        return this.fail('E_EXPR_TYPE', 'A BigInt has no JSON form; convert it with string() first');
+        return this.fail(
+          'E_EXPR_TYPE',
+          'A BigInt has no JSON form; convert it with string() first',
+        );
       case 'undefined':
       case 'function':
       case 'symbol':
@@ -76,9 +79,13 @@ class JsonWriter {
       return true;
     }
     if (depth >= this.limits.maxDataDepth) {
-      this.fail('E_EXPR_LIMIT', `The data is nested deeper than ${this.limits.maxDataDepth} levels`);
+      this.fail(
+        'E_EXPR_LIMIT',
+        `The data is nested deeper than ${this.limits.maxDataDepth} levels`,
+      );
     }
-    if (this.ancestors.includes(obj)) this.fail('E_EXPR_TYPE', 'The data contains a cycle and has no JSON form');
+    if (this.ancestors.includes(obj))
+      this.fail('E_EXPR_TYPE', 'The data contains a cycle and has no JSON form');
     this.ancestors.push(obj);
     const inner = this.indent === '' ? '' : prefix + this.indent;
     if (Array.isArray(obj)) this.array(obj, inner, prefix, depth);
@@ -118,7 +125,10 @@ class JsonWriter {
     const desc = Object.getOwnPropertyDescriptor(obj, key);
     if (desc === undefined) return undefined;
     if (!('value' in desc)) {
-      this.fail('E_EXPR_FORBIDDEN', `Property '${key}' is an accessor (getter/setter); expressions only read plain data properties`);
+      this.fail(
+        'E_EXPR_FORBIDDEN',
+        `Property '${key}' is an accessor (getter/setter); expressions only read plain data properties`,
+      );
     }
     return desc.value as unknown;
   }

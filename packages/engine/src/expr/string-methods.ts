@@ -23,7 +23,10 @@ type NumberMethod = Omit<MethodSpec, 'call'> & {
 };
 
 function simple(name: string, summary: string, fn: (s: string) => unknown): [string, MethodSpec] {
-  return [name, { name, params: '()', minArgs: 0, maxArgs: 0, summary, call: fn } as unknown as MethodSpec];
+  return [
+    name,
+    { name, params: '()', minArgs: 0, maxArgs: 0, summary, call: fn } as unknown as MethodSpec,
+  ];
 }
 
 function method(spec: StringMethod): [string, MethodSpec] {
@@ -37,7 +40,12 @@ function countOccurrences(s: string, pattern: string): number {
 }
 
 /** Literal replace-all, sized before it is built. An empty pattern is refused (ambiguous). */
-export function replaceAllLiteral(s: string, pattern: string, replacement: string, site: CallSite): string {
+export function replaceAllLiteral(
+  s: string,
+  pattern: string,
+  replacement: string,
+  site: CallSite,
+): string {
   if (pattern === '') throw typeError(site, 'the pattern must not be empty');
   const count = countOccurrences(s, pattern);
   if (s.length + count * (replacement.length - pattern.length) > site.limits.maxStringLength) {
@@ -54,7 +62,12 @@ function pad(s: string, args: unknown[], site: CallSite, atStart: boolean): stri
 }
 
 /** split with the size checked: at most maxArrayLength parts are ever materialised. */
-export function splitString(s: string, separator: string, limit: number | undefined, site: CallSite): string[] {
+export function splitString(
+  s: string,
+  separator: string,
+  limit: number | undefined,
+  site: CallSite,
+): string[] {
   const max = site.limits.maxArrayLength;
   const parts = s.split(separator, Math.min(limit ?? max + 1, max + 1));
   if (parts.length > max) throw arrayLimitError(site.limits, site.at);
@@ -74,7 +87,12 @@ export const STRING_METHODS: ReadonlyMap<string, MethodSpec> = new Map([
     maxArgs: 2,
     summary: "The parts between occurrences of `separator` ('' splits into characters).",
     call: (s, args, site) =>
-      splitString(s, expectString(args, 0, site), args[1] === undefined ? undefined : expectInteger(args, 1, site), site),
+      splitString(
+        s,
+        expectString(args, 0, site),
+        args[1] === undefined ? undefined : expectInteger(args, 1, site),
+        site,
+      ),
   }),
   method({
     name: 'slice',
@@ -82,7 +100,8 @@ export const STRING_METHODS: ReadonlyMap<string, MethodSpec> = new Map([
     minArgs: 0,
     maxArgs: 2,
     summary: 'The characters from `start` up to `end`; negative counts from the end.',
-    call: (s, args, site) => s.slice(expectInteger(args, 0, site, 0), expectInteger(args, 1, site, s.length)),
+    call: (s, args, site) =>
+      s.slice(expectInteger(args, 0, site, 0), expectInteger(args, 1, site, s.length)),
   }),
   method({
     name: 'substring',
@@ -90,7 +109,8 @@ export const STRING_METHODS: ReadonlyMap<string, MethodSpec> = new Map([
     minArgs: 1,
     maxArgs: 2,
     summary: 'The characters between two indexes (negative counts as 0).',
-    call: (s, args, site) => s.substring(expectInteger(args, 0, site), expectInteger(args, 1, site, s.length)),
+    call: (s, args, site) =>
+      s.substring(expectInteger(args, 0, site), expectInteger(args, 1, site, s.length)),
   }),
   method({
     name: 'startsWith',
@@ -143,7 +163,11 @@ export const STRING_METHODS: ReadonlyMap<string, MethodSpec> = new Map([
       const replacement = expectString(args, 1, site);
       const at = s.indexOf(pattern);
       if (at === -1) return s;
-      return checkString(s.slice(0, at) + replacement + s.slice(at + pattern.length), site.limits, site.at);
+      return checkString(
+        s.slice(0, at) + replacement + s.slice(at + pattern.length),
+        site.limits,
+        site.at,
+      );
     },
   }),
   method({
@@ -152,7 +176,8 @@ export const STRING_METHODS: ReadonlyMap<string, MethodSpec> = new Map([
     minArgs: 2,
     maxArgs: 2,
     summary: 'The string with EVERY occurrence of `pattern` replaced (literally, no regex).',
-    call: (s, args, site) => replaceAllLiteral(s, expectString(args, 0, site), expectString(args, 1, site), site),
+    call: (s, args, site) =>
+      replaceAllLiteral(s, expectString(args, 0, site), expectString(args, 1, site), site),
   }),
   method({
     name: 'padStart',
@@ -178,8 +203,10 @@ export const STRING_METHODS: ReadonlyMap<string, MethodSpec> = new Map([
     summary: 'The string repeated `count` times.',
     call: (s, args, site) => {
       const count = expectInteger(args, 0, site);
-      if (count < 0 || !Number.isFinite(count)) throw typeError(site, `the count must be a finite number >= 0, got ${count}`);
-      if (s.length * count > site.limits.maxStringLength) throw stringLimitError(site.limits, site.at);
+      if (count < 0 || !Number.isFinite(count))
+        throw typeError(site, `the count must be a finite number >= 0, got ${count}`);
+      if (s.length * count > site.limits.maxStringLength)
+        throw stringLimitError(site.limits, site.at);
       return s.repeat(count);
     },
   }),
@@ -227,7 +254,8 @@ export const NUMBER_METHODS: ReadonlyMap<string, MethodSpec> = new Map([
     summary: 'The number as text with `digits` decimals (0 to 100).',
     call: (n, args, site) => {
       const digits = expectInteger(args, 0, site, 0);
-      if (digits < 0 || digits > 100) throw typeError(site, `digits must be between 0 and 100, got ${digits}`);
+      if (digits < 0 || digits > 100)
+        throw typeError(site, `digits must be between 0 and 100, got ${digits}`);
       return n.toFixed(digits);
     },
   }),
@@ -239,7 +267,8 @@ export const NUMBER_METHODS: ReadonlyMap<string, MethodSpec> = new Map([
     summary: 'The number as text with `digits` significant digits (1 to 100).',
     call: (n, args, site) => {
       const digits = expectInteger(args, 0, site);
-      if (digits < 1 || digits > 100) throw typeError(site, `digits must be between 1 and 100, got ${digits}`);
+      if (digits < 1 || digits > 100)
+        throw typeError(site, `digits must be between 1 and 100, got ${digits}`);
       return n.toPrecision(digits);
     },
   }),

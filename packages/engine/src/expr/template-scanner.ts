@@ -59,7 +59,8 @@ export function scanTemplate(source: string): TemplateSegment[] {
     textStart = i;
   }
   text += source.slice(i);
-  if (source.length > textStart) out.push({ kind: 'text', value: text, start: textStart, end: source.length });
+  if (source.length > textStart)
+    out.push({ kind: 'text', value: text, start: textStart, end: source.length });
   return out;
 }
 
@@ -73,7 +74,15 @@ function scanExpression(source: string, start: number): ExpressionSegment {
     const token = tokenizer.next();
     if (token.type === 'eof') {
       tokens.push(token);
-      return { kind: 'expression', start, exprStart, exprEnd: token.start, end: token.start, closed: false, tokens };
+      return {
+        kind: 'expression',
+        start,
+        exprStart,
+        exprEnd: token.start,
+        end: token.start,
+        closed: false,
+        tokens,
+      };
     }
     tokens.push(token);
     if (token.type === 'punct') {
@@ -93,8 +102,22 @@ function scanExpression(source: string, start: number): ExpressionSegment {
           afterOperand = false;
           continue;
         }
-        tokens[tokens.length - 1] = { type: 'eof', value: '', number: 0, start: token.start, end: token.start };
-        return { kind: 'expression', start, exprStart, exprEnd: token.start, end: token.end, closed: true, tokens };
+        tokens[tokens.length - 1] = {
+          type: 'eof',
+          value: '',
+          number: 0,
+          start: token.start,
+          end: token.start,
+        };
+        return {
+          kind: 'expression',
+          start,
+          exprStart,
+          exprEnd: token.start,
+          end: token.end,
+          closed: true,
+          tokens,
+        };
       }
     }
     afterOperand = endsOperand(token);

@@ -138,20 +138,38 @@ class Template implements CompiledTemplate {
   get references(): readonly Reference[] {
     if (this.refs === undefined) {
       const out: Reference[] = [];
-      for (const part of this.parts) if (part.kind === 'expression') out.push(...collectReferences(part.ast));
+      for (const part of this.parts)
+        if (part.kind === 'expression') out.push(...collectReferences(part.ast));
       this.refs = out;
     }
     return this.refs;
   }
 }
 
-type Compiled = string | { evaluate: Evaluator; usesSteps: boolean; at: { start: number; end: number } };
+type Compiled =
+  string | { evaluate: Evaluator; usesSteps: boolean; at: { start: number; end: number } };
 
-function single(fn: Evaluator, usesSteps: boolean, limits: ExpressionLimits, at: { start: number; end: number }) {
+function single(
+  fn: Evaluator,
+  usesSteps: boolean,
+  limits: ExpressionLimits,
+  at: { start: number; end: number },
+) {
+  if (usesSteps) {
+    return (scope: ScopeRecord): unknown => {
+      if (typeof scope !== 'object' || scope === null) throw scopeError(scope, at);
+      try {
+        return fn(scope, null, createContext(limits));
+      } catch (err) {
+        throw normalizeError(err, at);
+      }
+    };
+  }
+  // Without callbacks nothing counts steps: the shared context is never written.
   return (scope: ScopeRecord): unknown => {
     if (typeof scope !== 'object' || scope === null) throw scopeError(scope, at);
     try {
-      return fn(scope, null, usesSteps ? createContext(limits) : NO_STEPS);
+      return fn(scope, null, NO_STEPS);
     } catch (err) {
       throw normalizeError(err, at);
     }
@@ -174,10 +192,14 @@ function mixed(parts: readonly Compiled[], limits: ExpressionLimits) {
         }
       }
       if (out.length > limits.maxStringLength) {
-        throw new ExpressionError('E_EXPR_LIMIT', `The template result would be longer than ${limits.maxStringLength} characters`, {
-          start: 0,
-          end: 0,
-        });
+        throw new ExpressionError(
+          'E_EXPR_LIMIT',
+          `The template result would be longer than ${limits.maxStringLength} characters`,
+          {
+            start: 0,
+            end: 0,
+          },
+        );
       }
     }
     return out;
@@ -185,7 +207,11 @@ function mixed(parts: readonly Compiled[], limits: ExpressionLimits) {
 }
 
 function scopeError(scope: unknown, at: { start: number; end: number }): ExpressionError {
-  return new ExpressionError('E_EXPR_TYPE', `The scope must be an object with the roots, got ${scope === null ? 'null' : typeof scope}`, at);
+  return new ExpressionError(
+    'E_EXPR_TYPE',
+    `The scope must be an object with the roots, got ${scope === null ? 'null' : typeof scope}`,
+    at,
+  );
 }
 
 /**
@@ -195,8 +221,15 @@ function scopeError(scope: unknown, at: { start: number; end: number }): Express
 function normalizeError(err: unknown, at: { start: number; end: number }): ExpressionError {
   if (err instanceof ExpressionError) return err;
   if (err instanceof RangeError) {
-    return new ExpressionError('E_EXPR_LIMIT', `The expression exceeded an engine limit: ${err.message}`, at, { cause: err });
+    return new ExpressionError(
+      'E_EXPR_LIMIT',
+      `The expression exceeded an engine limit: ${err.message}`,
+      at,
+      { cause: err },
+    );
   }
   const message = err instanceof Error ? err.message : String(err);
-  return new ExpressionError('E_EXPR_TYPE', `The expression failed: ${message}`, at, { cause: err });
+  return new ExpressionError('E_EXPR_TYPE', `The expression failed: ${message}`, at, {
+    cause: err,
+  });
 }

@@ -129,14 +129,20 @@ const UNSUPPORTED: readonly (readonly [string, string])[] = [
 const SINGLE: Uint8Array = new Uint8Array(128);
 for (const ch of '()[]{},:') SINGLE[ch.charCodeAt(0)] = 1;
 
+/** Length and up to three ASCII codes in one number (7 bits each). */
+function packSymbol(length: number, c0: number, c1: number, c2: number): number {
+  return (length << 21) | (length > 2 ? c2 << 14 : 0) | (length > 1 ? c1 << 7 : 0) | c0;
+}
+
 // Symbols keyed by their character codes packed into one number (ASCII only); an entry
 // with a message is an unsupported operator.
 const SYMBOLS: ReadonlyMap<number, { readonly text: string; readonly message?: string }> = (() => {
   const out = new Map<number, { text: string; message?: string }>();
   const pack = (text: string): number =>
-    text.charCodeAt(0) | ((text.charCodeAt(1) || 0) << 8) | ((text.charCodeAt(2) || 0) << 16);
+    packSymbol(text.length, text.charCodeAt(0), text.charCodeAt(1) || 0, text.charCodeAt(2) || 0);
   for (const text of PUNCTUATORS) out.set(pack(text), { text });
-  for (const [text, message] of UNSUPPORTED) if (!out.has(pack(text))) out.set(pack(text), { text, message });
+  for (const [text, message] of UNSUPPORTED)
+    if (!out.has(pack(text))) out.set(pack(text), { text, message });
   return out;
 })();
 
@@ -203,7 +209,10 @@ export class Tokenizer {
       return this.readNumber(pos);
     }
     if (c === 39 || c === 34) return this.readString(pos, c);
-    if (isAsciiIdStart(c) || (c > 127 && ID_START.test(String.fromCodePoint(src.codePointAt(pos) ?? 0)))) {
+    if (
+      isAsciiIdStart(c) ||
+      (c > 127 && ID_START.test(String.fromCodePoint(src.codePointAt(pos) ?? 0)))
+    ) {
       return this.readName(pos);
     }
     // Fast path: punctuation that never starts a longer symbol (and '.' not followed by '.').
@@ -225,8 +234,9 @@ export class Tokenizer {
     const c1 = pos + 1 < this.end ? src.charCodeAt(pos + 1) : 0;
     const c2 = pos + 2 < this.end ? src.charCodeAt(pos + 2) : 0;
     for (let length = 3; length >= 1; length--) {
-      const key = length === 3 ? c | (c1 << 8) | (c2 << 16) : length === 2 ? c | (c1 << 8) : c;
-      if ((length > 1 && c1 >= 128) || (length > 2 && c2 >= 128)) continue;
+      if (pos + length > this.end || (length > 1 && c1 >= 128) || (length > 2 && c2 >= 128))
+        continue;
+      const key = packSymbol(length, c, c1, c2);
       const entry = SYMBOLS.get(key);
       if (entry === undefined) continue;
       // `a?.5:1` is a ternary with .5, as in JavaScript.
@@ -301,7 +311,11 @@ export class Tokenizer {
     if (pos < this.end && (isAsciiIdStart(next) || isDigit(next))) {
       let p = pos;
       while (p < this.end && /[\w]/.test(src[p] as string)) p++;
-      return this.fail(start, p, `A name cannot start right after a number ('${src.slice(start, p)}')`);
+      return this.fail(
+        start,
+        p,
+        `A name cannot start right after a number ('${src.slice(start, p)}')`,
+      );
     }
     return this.make('number', src.slice(start, pos), start, pos, value);
   }
@@ -346,7 +360,8 @@ export class Tokenizer {
     }
     if (c === 'x') {
       const hex = src.slice(pos + 1, pos + 3);
-      if (/^[0-9a-fA-F]{2}$/.test(hex)) return { value: String.fromCharCode(parseInt(hex, 16)), end: pos + 3 };
+      if (/^[0-9a-fA-F]{2}$/.test(hex))
+        return { value: String.fromCharCode(parseInt(hex, 16)), end: pos + 3 };
       return { problem: 'Bad \\x escape: expected two hex digits', end: pos + 1 };
     }
     if (c === 'u' && src[pos + 1] === '{') {
@@ -358,7 +373,8 @@ export class Tokenizer {
     }
     if (c === 'u') {
       const hex = src.slice(pos + 1, pos + 5);
-      if (/^[0-9a-fA-F]{4}$/.test(hex)) return { value: String.fromCharCode(parseInt(hex, 16)), end: pos + 5 };
+      if (/^[0-9a-fA-F]{4}$/.test(hex))
+        return { value: String.fromCharCode(parseInt(hex, 16)), end: pos + 5 };
       return { problem: 'Bad \\u escape: expected four hex digits', end: pos + 1 };
     }
     if (c === undefined || pos >= this.end) return { problem: 'Unterminated string', end: pos };

@@ -24,7 +24,10 @@ export function looseEquals(a: unknown, b: unknown): boolean {
  * (by UTF-16 code units). Anything else is `E_EXPR_TYPE`.
  */
 export function compareValues(a: unknown, b: unknown, op: string, at: Span): number {
-  if ((typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string')) {
+  if (
+    (typeof a === 'number' && typeof b === 'number') ||
+    (typeof a === 'string' && typeof b === 'string')
+  ) {
     return a < b ? -1 : a > b ? 1 : a === b ? 0 : NaN;
   }
   throw new ExpressionError(
@@ -57,12 +60,22 @@ export function toText(value: unknown, limits: ExpressionLimits, at: Span): stri
 }
 
 /** Deep structural equality for `equals(a, b)`: arrays by elements, objects by own keys. */
-export function deepEquals(a: unknown, b: unknown, limits: ExpressionLimits, at: Span, depth = 0): boolean {
+export function deepEquals(
+  a: unknown,
+  b: unknown,
+  limits: ExpressionLimits,
+  at: Span,
+  depth = 0,
+): boolean {
   if (a === b) return true;
   if (typeof a === 'number' && typeof b === 'number') return Number.isNaN(a) && Number.isNaN(b);
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (depth >= limits.maxDataDepth) {
-    throw new ExpressionError('E_EXPR_LIMIT', `The data is nested deeper than ${limits.maxDataDepth} levels`, at);
+    throw new ExpressionError(
+      'E_EXPR_LIMIT',
+      `The data is nested deeper than ${limits.maxDataDepth} levels`,
+      at,
+    );
   }
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   const ea = ownEntries(a, at);
@@ -82,8 +95,10 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** A short rendering of a value for error messages (never the whole thing). */
 export function preview(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 30 ? value.slice(0, 30) + '…' : value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 30 ? value.slice(0, 30) + '…' : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null)
+    return String(value);
   return describeType(value);
 }
 
