@@ -200,7 +200,9 @@ function checkNodeReference(
   if (visibility === 'yes') return;
   if (visibility === 'in-loop') {
     const own = nodeId === undefined ? [] : enclosingLoops(ctx.index, nodeId);
-    const hidden = enclosingLoops(ctx.index, target).find((loop) => !own.includes(loop) && loop.id !== nodeId);
+    const hidden = enclosingLoops(ctx.index, target).find(
+      (loop) => !own.includes(loop) && loop.id !== nodeId,
+    );
     ctx.report(
       'E_REF_OUT_OF_SCOPE',
       path,

@@ -1,4 +1,10 @@
-import { adjacencyOf, topologicalOrder, type FlowIndex, type GraphInfo, type NodeInfo } from '../graph.ts';
+import {
+  adjacencyOf,
+  topologicalOrder,
+  type FlowIndex,
+  type GraphInfo,
+  type NodeInfo,
+} from '../graph.ts';
 
 /** Whether an expression at some place may read a node: yes, not (yet) upstream, or inside a loop it is outside of. */
 export type Visibility = 'yes' | 'not-upstream' | 'in-loop';
@@ -42,7 +48,8 @@ export class ScopeResolver {
     for (let g: GraphInfo | undefined = info.graph; g; g = g.owner?.graph) {
       if (g.region === 'catch' || g.region === 'finally') {
         for (const r of this.regions(g.owner!)) {
-          if (r.region === 'body' || (g.region === 'finally' && r.region === 'catch')) whole.push(r);
+          if (r.region === 'body' || (g.region === 'finally' && r.region === 'catch'))
+            whole.push(r);
         }
       }
       if (g.region === 'onFailure') whole.push(this.index.main);
@@ -85,7 +92,9 @@ export class ScopeResolver {
   }
 
   private regions(container: NodeInfo): readonly GraphInfo[] {
-    return this.index.nodes.get(container.id) === container ? (this.index.regionsOf.get(container.id) ?? []) : [];
+    return this.index.nodes.get(container.id) === container
+      ? (this.index.regionsOf.get(container.id) ?? [])
+      : [];
   }
 
   private flags(graph: GraphInfo): { item: boolean; index: boolean; error: boolean } {
@@ -106,7 +115,11 @@ export class ScopeResolver {
     let crossedLoop = false;
     for (let g: GraphInfo | undefined = t.graph; g; g = g.owner?.graph) {
       if (graphs.includes(g)) return !crossedLoop;
-      if (g.region === 'body' && (g.owner?.node.type === 'forEach' || g.owner?.node.type === 'while')) crossedLoop = true;
+      if (
+        g.region === 'body' &&
+        (g.owner?.node.type === 'forEach' || g.owner?.node.type === 'while')
+      )
+        crossedLoop = true;
     }
     return false;
   }
@@ -122,7 +135,11 @@ export class ScopeResolver {
     while (rep) {
       reps.set(rep.graph, { rep, crossed });
       const g: GraphInfo = rep.graph;
-      if (g.region === 'body' && (g.owner?.node.type === 'forEach' || g.owner?.node.type === 'while')) crossed = true;
+      if (
+        g.region === 'body' &&
+        (g.owner?.node.type === 'forEach' || g.owner?.node.type === 'while')
+      )
+        crossed = true;
       rep = g.owner;
     }
     // The lowest graph on R's way up that T's chain also reaches.
@@ -142,7 +159,12 @@ export class ScopeResolver {
   private loopBetween(t: NodeInfo, r: NodeInfo | undefined): boolean {
     for (let g: GraphInfo | undefined = t.graph; g?.owner; g = g.owner.graph) {
       const owner = g.owner;
-      if (g.region === 'body' && (owner.node.type === 'forEach' || owner.node.type === 'while') && owner !== r) return true;
+      if (
+        g.region === 'body' &&
+        (owner.node.type === 'forEach' || owner.node.type === 'while') &&
+        owner !== r
+      )
+        return true;
     }
     return false;
   }
@@ -195,7 +217,8 @@ function buildAncestors(graph: GraphInfo): AncestorTable {
 export function enclosingLoops(index: FlowIndex, id: string): NodeInfo[] {
   const loops: NodeInfo[] = [];
   for (let g = index.nodes.get(id)?.graph; g?.owner; g = g.owner.graph) {
-    if (g.region === 'body' && (g.owner.node.type === 'forEach' || g.owner.node.type === 'while')) loops.push(g.owner);
+    if (g.region === 'body' && (g.owner.node.type === 'forEach' || g.owner.node.type === 'while'))
+      loops.push(g.owner);
   }
   return loops;
 }
