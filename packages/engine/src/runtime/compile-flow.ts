@@ -39,6 +39,8 @@ export interface CNode {
   readonly compensateInput?: Evaluable;
   /** Containers: the output expression, evaluated inside (per iteration for forEach). */
   readonly output?: Evaluable;
+  /** `waitForEvent`: the filter, evaluated per event with `$<event>` in the node's scope. */
+  readonly filter?: Evaluable;
   /** `while`: the condition, evaluated inside the loop's scope. */
   readonly condition?: Evaluable;
   readonly body?: CGraph;
@@ -65,6 +67,11 @@ export interface CompiledFlow {
   readonly onFailure: CGraph | undefined;
   readonly output: Evaluable | undefined;
   readonly nodes: ReadonlyMap<string, CNode>;
+}
+
+function omit(input: object, key: string): Record<string, unknown> {
+  const { [key]: _dropped, ...rest } = input as Record<string, unknown>;
+  return rest;
 }
 
 function evaluable(raw: unknown, path: string): Evaluable {
@@ -129,8 +136,17 @@ export function compileFlow(def: FlowDefinition, version = def.version ?? 1): Co
         inEdges: [],
         outEdges: [],
         loopDepth,
-        input: evaluable(def.input ?? {}, `${at}/input`),
+        // A waitForEvent filter is evaluated per event (with $<event>), not with the input.
+        input: evaluable(
+          def.type === 'waitForEvent' ? omit(def.input ?? {}, 'filter') : (def.input ?? {}),
+          `${at}/input`,
+        ),
       } as { -readonly [K in keyof CNode]: CNode[K] };
+      const filter =
+        def.type === 'waitForEvent'
+          ? (def.input as Record<string, unknown> | undefined)?.['filter']
+          : undefined;
+      if (filter !== undefined) node.filter = evaluable(filter, `${at}/input/filter`);
       if (typeof def.skipIf === 'string') node.skipIf = evaluable(def.skipIf, `${at}/skipIf`);
       if (def.cache) node.cacheKey = evaluable(def.cache.key, `${at}/cache/key`);
       if (typeof def.retry?.retryOn === 'string')

@@ -168,6 +168,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const http = createHttpAction(options.fetch);
   const codeActions = new WeakMap<CNode, ActionDefinition>();
   const secrets = options.secrets;
+  // Values of a secrets record are known up front; a provider function's as they are resolved.
+  const secretValues: string[] =
+    secrets && typeof secrets === 'object'
+      ? Object.values(secrets).filter((v) => typeof v === 'string' && v !== '')
+      : [];
   const logger = options.logger ?? { error: () => undefined };
 
   const compiled = new Map<string, CompiledFlow>();
@@ -297,10 +302,15 @@ export function createEngine(options: EngineOptions = {}): Engine {
       return actions.get(type) ?? (type === 'http' ? http : undefined);
     },
     secret(name) {
-      if (!secrets) return undefined;
-      if (typeof secrets === 'function') return secrets(name);
-      return Object.prototype.hasOwnProperty.call(secrets, name) ? secrets[name] : undefined;
+      let value: string | undefined;
+      if (typeof secrets === 'function') value = secrets(name);
+      else if (secrets && Object.prototype.hasOwnProperty.call(secrets, name))
+        value = secrets[name];
+      if (typeof value === 'string' && value !== '' && !secretValues.includes(value))
+        secretValues.push(value);
+      return value;
     },
+    knownSecrets: () => secretValues,
     published(executor, events) {
       const set = listeners.get(executor.runId);
       if (!set) return;
@@ -323,7 +333,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
     idle(executor) {
       const runId = executor.runId;
       if (executor.state.status === 'queued') return;
-      markRunning(executor, false);
+      // A parked run keeps its maxConcurrentRuns slot until it ends: waking it must never
+      // exceed the limit.
+      if (executor.isEnded) markRunning(executor, false);
       executors.delete(runId);
       executor.dispose();
       if (executor.isEnded) {
@@ -663,10 +675,18 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const started: string[] = [];
       let woken = 0;
       for (const w of await runStore.listWaiting()) {
-        if (w.kind !== 'waitForEvent' || w.event !== event || !passes(w.filter, payload)) continue;
+        if (w.kind !== 'waitForEvent' || w.event !== event) continue;
         try {
-          await signal(w.token, payload);
-          woken++;
+          // The run decides: its filter may read the run's own data.
+          const executor = await load(w.runId, true);
+          let matched: boolean;
+          try {
+            matched = executor.matchesEvent(w.token, payload);
+            if (matched) executor.signal(w.token, payload);
+          } finally {
+            executor.release();
+          }
+          if (matched) woken++;
         } catch (err) {
           logger.error(`Could not deliver ${event} to run ${w.runId}`, err);
         }

@@ -49,6 +49,8 @@ export interface ExecutorServices {
   /** The action that runs a node (or a compensate step's type). */
   action(type: string, node?: CNode): ActionDefinition | undefined;
   secret(name: string): string | undefined;
+  /** Every secret value resolved so far (redacted from everything stored). */
+  knownSecrets(): readonly string[];
   /** Events were stored. */
   published(executor: RunExecutor, events: readonly RunEvent[]): void;
   /** A `return` node set the output early. */
@@ -149,8 +151,12 @@ export class RunExecutor {
       ...(init.queued ? { queued: true } : {}),
       ...(timeoutMs !== undefined ? { deadline: now + timeoutMs } : {}),
     };
-    const executor = new RunExecutor(flow, services, applyEvent(undefined, created));
-    executor.outbox.push(created);
+    // Secrets never travel as data, not even into a child run's input: a child that needs a
+    // secret reads $<secrets.NAME> itself.
+    const secrets = services.knownSecrets();
+    const stored = secrets.length > 0 ? redact(created, secrets) : created;
+    const executor = new RunExecutor(flow, services, applyEvent(undefined, stored));
+    executor.outbox.push(stored);
     return executor;
   }
 
@@ -227,6 +233,24 @@ export class RunExecutor {
       });
       completeWait(this, waiter, payload);
     });
+  }
+
+  /**
+   * Whether an emitted event wakes the waitForEvent node parked on `token`: its filter is
+   * evaluated in the node's own scope (so it can correlate with `$<flow.input>`, `$<vars>` or
+   * upstream outputs) plus `$<event>`. A filter that fails to evaluate does not match.
+   */
+  matchesEvent(token: string, payload: unknown): boolean {
+    const waiter = this.waiters.get(token);
+    if (!waiter || this.ended) return false;
+    const filter = waiter.node.filter;
+    if (!filter) return true;
+    try {
+      const scope = { ...this.scope(waiter.frame, filter, waiter.node), event: payload };
+      return isTruthy(filter.value.evaluate(scope));
+    } catch {
+      return false;
+    }
   }
 
   /** Cancels the run: aborts everything in flight and records RunCancelled. */
@@ -374,8 +398,12 @@ export class RunExecutor {
   }
 
   emit(event: NewRunEvent): RunEvent {
+    // Every secret value the engine has resolved is redacted from every event, whichever
+    // path it took (an output expression, a wait message, a forEach item, a child's input).
+    const secrets = this.services.knownSecrets();
+    const stamped = secrets.length > 0 ? redact(event, secrets) : event;
     // Callers build each event fresh, so stamping it in place saves a copy per event.
-    const full = event as unknown as { seq: number; at: number } & RunEvent;
+    const full = stamped as unknown as { seq: number; at: number } & RunEvent;
     full.seq = this.state.lastSeq + 1;
     full.at = this.services.clock.now();
     applyEvent(this.state, full);

@@ -40,7 +40,9 @@ export function startAction(
   }
   const r = ex.evaluate(frame, node, node.input, path, attempt);
   if (!r) return;
-  const input = r.value;
+  // JSON-normalised first: what the schema checks is exactly what the action receives
+  // (a property whose value is undefined is absent, as it would be after storage).
+  const input = structuredCloneJson(r.value);
   const schema = action.inputSchema;
   if (typeof schema === 'object' && schema !== null) {
     const result = schemaValidator(schema).validate(input);
@@ -116,7 +118,13 @@ export function whenSlot(
   attempt: number,
   begin: () => void,
 ): void {
-  const started = ex.services.slots.acquire(() =>
+  const started = ex.services.slots.acquire(() => {
+    // An executor that ended or was unloaded meanwhile will never run the task: give the
+    // slot back now, or it would leak and stall every other run.
+    if (ex.dead || ex.ended) {
+      ex.services.slots.release();
+      return;
+    }
     ex.enqueue(() => {
       ex.busy--;
       if (frame.failed || frame.finished || ex.ended) {
@@ -124,8 +132,8 @@ export function whenSlot(
         return;
       }
       begin();
-    }),
-  );
+    });
+  });
   if (started) {
     begin();
     return;
@@ -162,10 +170,12 @@ export function invoke(
     flight.settled = true;
     if (flight.timeout) ex.services.clock.clearTimer(flight.timeout);
     ex.inflight.delete(path);
-    releaseSlot(ex);
     ex.enqueue(() => {
       ex.busy--;
       fn();
+      // Released only after the outcome is handled: a failure aborts its scope first, so a
+      // node of that scope waiting for this slot does not start in between.
+      releaseSlot(ex);
     });
   };
   const timeoutMs = node.def.timeoutMs;
