@@ -115,6 +115,24 @@ export type {
   TemplatePart,
 } from './expr/index.ts';
 
+// Importers
+export {
+  DEFAULT_IMPORTED_FLOW_ID,
+  DEFAULT_SUSPEND_TIMEOUT_S,
+  PLACEHOLDER_PREFIX,
+  UNBOUNDED_PARALLELISM,
+  importOpenFlow,
+  openFlowPathToFlowId,
+} from './import/index.ts';
+export type {
+  ImportOpenFlowOptions,
+  ImportOpenFlowResult,
+  OpenFlowDocument,
+  OpenFlowModule,
+  OpenFlowModuleValue,
+  OpenFlowValue,
+} from './import/index.ts';
+
 // Running flows
 export { createEngine } from './runtime/engine.ts';
 export type {
