@@ -1,8 +1,11 @@
 import { runExpressionBenchmarks } from './expr.bench.ts';
 import { runRuntimeBenchmarks } from './runtime.bench.ts';
+import { runValidateBenchmarks } from './validate.bench.ts';
 
 // `npm run bench` runs this file (through scripts/bench.mjs, with --expose-gc).
 console.log('## expressions');
 await runExpressionBenchmarks();
+console.log('\n## validation');
+await runValidateBenchmarks();
 console.log('\n## run-time (in-memory store)');
 await runRuntimeBenchmarks();

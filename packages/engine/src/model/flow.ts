@@ -80,7 +80,7 @@ export interface ManualTrigger extends TriggerBase {
 
 export interface ScheduleTrigger extends TriggerBase {
   readonly kind: 'schedule';
-  /** Five- or six-field cron expression (`0 2 * * *`). */
+  /** Five- or six-field cron expression (`0 2 * * *`), or a nickname such as `@daily`. */
   readonly cron: string;
   /** IANA time zone; UTC when absent. */
   readonly timezone?: string;
