@@ -22,13 +22,11 @@ export function startContainer(
       startForEach(ex, frame, node, path, attempt, recorded);
       return;
     case 'while':
-      if (recorded === undefined)
-        ex.emit({ type: 'NodeStarted', path, attempt, ...ex.iter(frame) });
+      if (recorded === undefined) ex.emit({ type: 'NodeStarted', path, attempt }, frame);
       startWhile(ex, frame, node, path, attempt);
       return;
     default: {
-      if (recorded === undefined)
-        ex.emit({ type: 'NodeStarted', path, attempt, ...ex.iter(frame) });
+      if (recorded === undefined) ex.emit({ type: 'NodeStarted', path, attempt }, frame);
       if (node.type === 'try') startTry(ex, frame, node, path, attempt);
       else startGroup(ex, frame, node, path, attempt);
     }
@@ -100,13 +98,15 @@ export function startForEach(
       );
       return;
     }
-    ex.emit({
-      type: 'NodeStarted',
-      path,
-      attempt,
-      input: { items: redact(items, ex.secretValues(node.input)) },
-      ...ex.iter(frame),
-    });
+    ex.emit(
+      {
+        type: 'NodeStarted',
+        path,
+        attempt,
+        input: { items: redact(items, ex.secretValues(node.input)) },
+      },
+      frame,
+    );
   }
   const list = items as unknown[];
   if (list.length === 0) {

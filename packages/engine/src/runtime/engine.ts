@@ -667,9 +667,18 @@ export function createEngine(options: EngineOptions = {}): Engine {
         list.push(resolve);
         endWaiters.set(runId, list);
       });
+      // Child runs of subflow nodes that are still waiting go down with their parent.
+      const children = [...executor.state.waiting.values()]
+        .map((w) => w.childRunId)
+        .filter((id): id is string => id !== undefined);
       executor.cancel(reason);
       executor.release();
       await ended;
+      for (const child of children) {
+        await this.cancel(child, reason ?? `parent run ${runId} was cancelled`).catch(
+          (err: unknown) => logger.error(`Could not cancel child run ${child}`, err),
+        );
+      }
     },
     async emit(event, payload) {
       const started: string[] = [];

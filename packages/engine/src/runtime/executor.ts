@@ -224,13 +224,15 @@ export class RunExecutor {
     checkSignal(waiter, payload);
     this.enqueue(() => {
       if (!this.waiters.has(token)) return;
-      this.emit({
-        type: 'SignalReceived',
-        path: waiter.path,
-        token,
-        payload,
-        ...this.iter(waiter.frame),
-      });
+      this.emit(
+        {
+          type: 'SignalReceived',
+          path: waiter.path,
+          token,
+          payload,
+        },
+        waiter.frame,
+      );
       completeWait(this, waiter, payload);
     });
   }
@@ -397,22 +399,21 @@ export class RunExecutor {
     );
   }
 
-  emit(event: NewRunEvent): RunEvent {
+  /** Stamps, records and applies an event; `frame` adds its loop iteration. */
+  emit(event: NewRunEvent, frame?: Frame): RunEvent {
     // Every secret value the engine has resolved is redacted from every event, whichever
     // path it took (an output expression, a wait message, a forEach item, a child's input).
     const secrets = this.services.knownSecrets();
     const stamped = secrets.length > 0 ? redact(event, secrets) : event;
     // Callers build each event fresh, so stamping it in place saves a copy per event.
     const full = stamped as unknown as { seq: number; at: number } & RunEvent;
+    if (frame?.iteration !== undefined)
+      (full as { iteration?: number }).iteration = frame.iteration;
     full.seq = this.state.lastSeq + 1;
     full.at = this.services.clock.now();
     applyEvent(this.state, full);
     this.outbox.push(full);
     return full;
-  }
-
-  iter(frame: Frame): { iteration?: number } {
-    return frame.iteration === undefined ? {} : { iteration: frame.iteration };
   }
 
   end(): void {
@@ -491,14 +492,19 @@ export class RunExecutor {
       this.inflight.delete(path);
       releaseSlot(this);
       if (code === 'E_NODE_ABORTED') {
-        this.emit({
-          type: 'NodeFailed',
-          path,
-          attempt: flight.attempt,
-          aborted: true,
-          error: engineError('E_NODE_ABORTED', `Aborted because another node in its scope failed.`),
-          ...this.iter(owner),
-        });
+        this.emit(
+          {
+            type: 'NodeFailed',
+            path,
+            attempt: flight.attempt,
+            aborted: true,
+            error: engineError(
+              'E_NODE_ABORTED',
+              `Aborted because another node in its scope failed.`,
+            ),
+          },
+          owner,
+        );
       }
     }
     for (const [token, w] of this.waiters) {
@@ -506,17 +512,19 @@ export class RunExecutor {
       this.waiters.delete(token);
       this.clearTimersOf(w.path);
       if (code === 'E_NODE_ABORTED') {
-        this.emit({
-          type: 'NodeFailed',
-          path: w.path,
-          attempt: w.attempt,
-          aborted: true,
-          error: engineError(
-            'E_NODE_ABORTED',
-            `Stopped waiting because another node in its scope failed.`,
-          ),
-          ...this.iter(w.frame),
-        });
+        this.emit(
+          {
+            type: 'NodeFailed',
+            path: w.path,
+            attempt: w.attempt,
+            aborted: true,
+            error: engineError(
+              'E_NODE_ABORTED',
+              `Stopped waiting because another node in its scope failed.`,
+            ),
+          },
+          w.frame,
+        );
       }
     }
     for (const [path, f] of this.retryFrames) {
@@ -547,7 +555,7 @@ export class RunExecutor {
   skip(frame: Frame, node: CNode, reason: 'skipIf' | 'dead'): void {
     const path = frame.pathOf(node);
     if (this.state.nodes.get(path)?.status !== 'skipped') {
-      this.emit({ type: 'NodeSkipped', path, reason, ...this.iter(frame) });
+      this.emit({ type: 'NodeSkipped', path, reason }, frame);
     }
     this.resolve(frame, node, reason === 'skipIf' ? DEFAULT_PORT : null);
   }
@@ -796,14 +804,16 @@ export class RunExecutor {
           secrets,
         );
         const data = redact(input['data'], secrets);
-        this.emit({
-          type: 'NodeLogged',
-          path,
-          level,
-          message,
-          ...(data === undefined ? {} : { data }),
-          ...this.iter(frame),
-        });
+        this.emit(
+          {
+            type: 'NodeLogged',
+            path,
+            level,
+            message,
+            ...(data === undefined ? {} : { data }),
+          },
+          frame,
+        );
         this.succeed(frame, node, path, attempt, { message, level });
         return;
       }
@@ -865,18 +875,20 @@ export class RunExecutor {
     }
     const rec = this.state.nodes.get(path);
     if (rec?.status !== 'succeeded') {
-      this.emit({
-        type: 'NodeSucceeded',
-        path,
-        attempt,
-        output: checked.value,
-        ...(extra.port !== undefined && extra.port !== DEFAULT_PORT ? { port: extra.port } : {}),
-        ...(extra.vars ? { vars: extra.vars } : {}),
-        ...(extra.returned ? { returned: true } : {}),
-        ...(extra.cached ? { cached: true } : {}),
-        ...(extra.input !== undefined ? { input: extra.input } : {}),
-        ...this.iter(frame),
-      });
+      this.emit(
+        {
+          type: 'NodeSucceeded',
+          path,
+          attempt,
+          output: checked.value,
+          ...(extra.port !== undefined && extra.port !== DEFAULT_PORT ? { port: extra.port } : {}),
+          ...(extra.vars ? { vars: extra.vars } : {}),
+          ...(extra.returned ? { returned: true } : {}),
+          ...(extra.cached ? { cached: true } : {}),
+          ...(extra.input !== undefined ? { input: extra.input } : {}),
+        },
+        frame,
+      );
       if (extra.returned) {
         const value = checked.value;
         this.effects.push(() => this.services.returned(this, value));
@@ -924,15 +936,17 @@ export class RunExecutor {
       const delayMs = retryDelay(policy, attempt, this.services.ids.random);
       const dueAt = this.services.clock.now() + delayMs;
       this.retryFrames.set(path, frame);
-      this.emit({
-        type: 'NodeRetryScheduled',
-        path,
-        attempt,
-        error,
-        delayMs,
-        dueAt,
-        ...this.iter(frame),
-      });
+      this.emit(
+        {
+          type: 'NodeRetryScheduled',
+          path,
+          attempt,
+          error,
+          delayMs,
+          dueAt,
+        },
+        frame,
+      );
       this.ensureTimer(
         path,
         'retry',
@@ -973,20 +987,22 @@ export class RunExecutor {
     if (node.def.continueOnError) {
       const rec = this.state.nodes.get(path);
       if (rec?.status !== 'succeeded') {
-        this.emit({
-          type: 'NodeSucceeded',
-          path,
-          attempt,
-          output: { error },
-          recovered: true,
-          ...this.iter(frame),
-        });
+        this.emit(
+          {
+            type: 'NodeSucceeded',
+            path,
+            attempt,
+            output: { error },
+            recovered: true,
+          },
+          frame,
+        );
       }
       this.resolve(frame, node, DEFAULT_PORT);
       return;
     }
     if (this.state.nodes.get(path)?.status !== 'failed') {
-      this.emit({ type: 'NodeFailed', path, attempt, error, ...this.iter(frame) });
+      this.emit({ type: 'NodeFailed', path, attempt, error }, frame);
     }
     this.frameFailed(frame, { ...error, nodePath: error.nodePath ?? path });
   }
@@ -1005,14 +1021,16 @@ export class RunExecutor {
   ): void {
     const timerId = `${path}@${purpose}#${attempt}`;
     if (!this.state.timers.has(timerId)) {
-      this.emit({
-        type: 'TimerScheduled',
-        timerId,
-        path,
-        dueAt,
-        purpose,
-        ...(frame ? this.iter(frame) : {}),
-      });
+      this.emit(
+        {
+          type: 'TimerScheduled',
+          timerId,
+          path,
+          dueAt,
+          purpose,
+        },
+        frame,
+      );
     }
     this.armTimer(timerId, dueAt, fire);
   }

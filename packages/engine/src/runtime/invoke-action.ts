@@ -74,14 +74,16 @@ export function startAction(
     : undefined;
   const begin = () => {
     if (!restarted) {
-      ex.emit({
-        type: 'NodeStarted',
-        path,
-        attempt,
-        input: redact(input, secrets),
-        idempotencyKey: `${ex.runId}/${path}/${attempt}`,
-        ...ex.iter(frame),
-      });
+      ex.emit(
+        {
+          type: 'NodeStarted',
+          path,
+          attempt,
+          input: redact(input, secrets),
+          idempotencyKey: `${ex.runId}/${path}/${attempt}`,
+        },
+        frame,
+      );
     }
     ex.effects.push(() => invoke(ex, frame, node, path, attempt, action, input, secrets, key));
   };
@@ -139,7 +141,7 @@ export function whenSlot(
     return;
   }
   ex.busy++;
-  ex.emit({ type: 'NodeScheduled', path, attempt, ...ex.iter(frame) });
+  ex.emit({ type: 'NodeScheduled', path, attempt }, frame);
 }
 
 export function releaseSlot(ex: RunExecutor): void {
@@ -203,14 +205,16 @@ export function invoke(
       ex.enqueue(() => {
         if (ex.ended) return;
         const d = redact(data, secrets);
-        ex.emit({
-          type: 'NodeLogged',
-          path,
-          level,
-          message: redact(String(message), secrets),
-          ...(d === undefined ? {} : { data: d }),
-          ...ex.iter(frame),
-        });
+        ex.emit(
+          {
+            type: 'NodeLogged',
+            path,
+            level,
+            message: redact(String(message), secrets),
+            ...(d === undefined ? {} : { data: d }),
+          },
+          frame,
+        );
       });
     },
   };

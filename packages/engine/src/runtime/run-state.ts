@@ -208,6 +208,8 @@ export function applyEvent(state: RunState | undefined, event: RunEvent): RunSta
       setStatus(state, r, 'waiting');
       r.attempt = event.attempt;
       r.wait = event.wait;
+      // A new wait (a retry of a subflow, say) must not see the previous attempt's signal.
+      if (r.signal !== undefined) r.signal = undefined;
       if (event.input !== undefined) r.input = event.input;
       r.startedAt ??= event.at;
       state.waiting.set(event.wait.token, event.wait);

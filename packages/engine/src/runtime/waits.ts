@@ -73,14 +73,16 @@ export function startWait(
     }
   }
   const secrets = ex.secretValues(node.input);
-  ex.emit({
-    type: 'NodeSuspended',
-    path,
-    attempt,
-    wait,
-    input: redact(input, secrets),
-    ...ex.iter(frame),
-  });
+  ex.emit(
+    {
+      type: 'NodeSuspended',
+      path,
+      attempt,
+      wait,
+      input: redact(input, secrets),
+    },
+    frame,
+  );
   const waiter: Waiter = { frame, node, path, attempt, wait };
   ex.waiters.set(token, waiter);
   if (wait.deadline !== undefined) {
