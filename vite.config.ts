@@ -15,5 +15,6 @@ export default defineConfig({
     target: 'es2022',
   },
   worker: { format: 'es' },
-  optimizeDeps: { include: ['comlink'] },
+  // Dependencies only a worker imports must be pre-bundled up front (dev server 504s otherwise).
+  optimizeDeps: { include: ['comlink', 'elkjs/lib/elk.bundled.js'] },
 });

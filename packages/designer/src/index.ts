@@ -12,3 +12,38 @@ export {
   zoomAt,
 } from './core/viewport.ts';
 export type { Rect, Viewport } from './core/viewport.ts';
+export {
+  ACTION_CARD_HEIGHT,
+  CARD_WIDTH,
+  CONTAINER_HEADER_HEIGHT,
+  CONTAINER_PADDING,
+  REGION_HEADER_HEIGHT,
+  TRIGGER_CARD_HEIGHT,
+  cardKindOf,
+  cardSize,
+  edgeLabelSize,
+  nodeGeometry,
+  portOffsets,
+  triggerGeometry,
+} from './core/node-size.ts';
+export type { CardKind, NodeGeometry, Size } from './core/node-size.ts';
+export { boundsOf, toLayoutResult } from './core/layout-result.ts';
+export type {
+  LayoutEdge,
+  LayoutLabel,
+  LayoutNode,
+  LayoutPoint,
+  LayoutPortPosition,
+  LayoutPorts,
+  LayoutResult,
+} from './core/layout-result.ts';
+export {
+  LAYOUT_VERSION,
+  createLayoutCache,
+  deserializeLayoutResult,
+  layoutKey,
+  serializeLayoutResult,
+} from './core/layout-cache.ts';
+export type { LayoutCache, LayoutCacheOptions, PersistedLayoutCache } from './core/layout-cache.ts';
+export { layoutFlow, prepareLayout } from './core/layout-flow.ts';
+export type { ElkLayoutFn, PreparedLayout } from './core/layout-flow.ts';

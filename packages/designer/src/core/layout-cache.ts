@@ -1,0 +1,181 @@
+import type { LayoutGraph } from './layout-graph.ts';
+import type { LayoutNode, LayoutPorts, LayoutResult } from './layout-result.ts';
+
+/**
+ * A cache of finished layouts keyed by the structure of the flow, so that reopening or
+ * re-rendering an unchanged flow needs no ELK at all.
+ *
+ * The key is a hash of exactly what decides the picture: the ELK input graph (ids, nesting,
+ * card sizes, ports and their order, edges and their labels, options) plus what the result
+ * carries besides ELK's geometry (node types, regions, pinned positions, the ports edges name).
+ * Names, descriptions and inputs never reach the graph (cards are fixed-width and clip their
+ * text), so renaming a node or editing its input keeps the key; adding a node, an edge, a
+ * switch case, or pinning a node changes it. LRU, and persistable as plain JSON.
+ */
+
+/** Bumped whenever the layout of the same flow may change (sizes, options, builder). */
+export const LAYOUT_VERSION = 1;
+
+/** Two independent 53-bit string hashes (cyrb53), as 28 hex digits. */
+function hash106(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  let h3 = 0x9e3779b9;
+  let h4 = 0x85ebca6b;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+    h3 = Math.imul(h3 ^ c, 2246822507);
+    h4 = Math.imul(h4 ^ c, 3266489909);
+  }
+  const fin = (a: number, b: number): string => {
+    a = Math.imul(a ^ (a >>> 16), 2246822507) ^ Math.imul(b ^ (b >>> 13), 3266489909);
+    b = Math.imul(b ^ (b >>> 16), 2246822507) ^ Math.imul(a ^ (a >>> 13), 3266489909);
+    const n = 4294967296 * (2097151 & b) + (a >>> 0);
+    return n.toString(16).padStart(14, '0');
+  };
+  return fin(h1, h2) + fin(h3, h4);
+}
+
+/** The cache key of a layout graph (see the module comment for what it covers). */
+export function layoutKey(graph: LayoutGraph): string {
+  const text = JSON.stringify([LAYOUT_VERSION, graph.elk, [...graph.nodes.values()], graph.edges]);
+  return `v${LAYOUT_VERSION}:${hash106(text)}:${text.length.toString(36)}`;
+}
+
+/** A LayoutResult as plain JSON (its Maps as arrays). */
+export interface SerializedLayoutResult {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  readonly nodes: readonly LayoutNode[];
+  readonly edges: LayoutResult['edges'];
+  readonly ports: readonly (readonly [string, LayoutPorts])[];
+}
+
+export const LAYOUT_CACHE_FORMAT = 'millrace.layout-cache/v1';
+
+/** What `persist()` returns and `createLayoutCache({ persisted })` accepts: plain JSON. */
+export interface PersistedLayoutCache {
+  readonly format: typeof LAYOUT_CACHE_FORMAT;
+  /** Least recently used first. */
+  readonly entries: readonly (readonly [string, SerializedLayoutResult])[];
+}
+
+export function serializeLayoutResult(result: LayoutResult): SerializedLayoutResult {
+  return {
+    x: result.x,
+    y: result.y,
+    width: result.width,
+    height: result.height,
+    nodes: [...result.nodes.values()],
+    edges: result.edges,
+    ports: [...result.ports.entries()],
+  };
+}
+
+/** Rebuilds a LayoutResult; undefined when `data` does not have its shape. */
+export function deserializeLayoutResult(data: unknown): LayoutResult | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const d = data as Partial<Record<keyof SerializedLayoutResult, unknown>>;
+  const numbers = [d.x, d.y, d.width, d.height];
+  if (!numbers.every((n) => typeof n === 'number' && Number.isFinite(n))) return undefined;
+  if (!Array.isArray(d.nodes) || !Array.isArray(d.edges) || !Array.isArray(d.ports))
+    return undefined;
+  const nodes = new Map<string, LayoutNode>();
+  for (const n of d.nodes as unknown[]) {
+    if (typeof n !== 'object' || n === null || typeof (n as LayoutNode).id !== 'string') {
+      return undefined;
+    }
+    nodes.set((n as LayoutNode).id, n as LayoutNode);
+  }
+  const ports = new Map<string, LayoutPorts>();
+  for (const entry of d.ports as unknown[]) {
+    if (!Array.isArray(entry) || typeof entry[0] !== 'string') return undefined;
+    ports.set(entry[0], entry[1] as LayoutPorts);
+  }
+  return {
+    x: d.x as number,
+    y: d.y as number,
+    width: d.width as number,
+    height: d.height as number,
+    nodes,
+    edges: d.edges as LayoutResult['edges'],
+    ports,
+  };
+}
+
+export interface LayoutCache {
+  /** The layout for `key`, marking it most recently used. */
+  get(key: string): LayoutResult | undefined;
+  set(key: string, result: LayoutResult): void;
+  has(key: string): boolean;
+  clear(): void;
+  readonly size: number;
+  /** Plain JSON a host may store (localStorage, IndexedDB) and pass back on the next visit. */
+  persist(): PersistedLayoutCache;
+}
+
+export interface LayoutCacheOptions {
+  /** Entries kept; the least recently used goes first. 32 when absent. */
+  readonly maxEntries?: number;
+  /** A previous `persist()`; ignored when its format or version does not match. */
+  readonly persisted?: PersistedLayoutCache | unknown;
+}
+
+/**
+ * An LRU cache of layouts.
+ *
+ * @example
+ * const cache = createLayoutCache({ persisted: JSON.parse(localStorage.layouts ?? 'null') });
+ * addEventListener('pagehide', () => (localStorage.layouts = JSON.stringify(cache.persist())));
+ */
+export function createLayoutCache(options: LayoutCacheOptions = {}): LayoutCache {
+  const max = Math.max(1, Math.floor(options.maxEntries ?? 32));
+  const entries = new Map<string, LayoutResult>();
+
+  const set = (key: string, result: LayoutResult): void => {
+    entries.delete(key);
+    entries.set(key, result);
+    while (entries.size > max) entries.delete(entries.keys().next().value!);
+  };
+
+  const persisted = options.persisted as Partial<PersistedLayoutCache> | null | undefined;
+  if (
+    typeof persisted === 'object' &&
+    persisted !== null &&
+    persisted.format === LAYOUT_CACHE_FORMAT &&
+    Array.isArray(persisted.entries)
+  ) {
+    for (const entry of persisted.entries as unknown[]) {
+      if (!Array.isArray(entry) || typeof entry[0] !== 'string') continue;
+      // Keys carry the layout version: entries from another version can never match, drop them.
+      if (!entry[0].startsWith(`v${LAYOUT_VERSION}:`)) continue;
+      const result = deserializeLayoutResult(entry[1]);
+      if (result) set(entry[0], result);
+    }
+  }
+
+  return {
+    get(key) {
+      const result = entries.get(key);
+      if (result) {
+        entries.delete(key);
+        entries.set(key, result);
+      }
+      return result;
+    },
+    set,
+    has: (key) => entries.has(key),
+    clear: () => entries.clear(),
+    get size() {
+      return entries.size;
+    },
+    persist: () => ({
+      format: LAYOUT_CACHE_FORMAT,
+      entries: [...entries].map(([key, result]) => [key, serializeLayoutResult(result)] as const),
+    }),
+  };
+}

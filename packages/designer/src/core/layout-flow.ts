@@ -1,0 +1,56 @@
+import type { ElkNode } from 'elkjs/lib/elk-api.js';
+import type { ActionCatalog, FlowDefinition } from '@millrace/engine';
+import { layoutKey, type LayoutCache } from './layout-cache.ts';
+import { buildLayoutGraph, type LayoutGraph, type LayoutGraphOptions } from './layout-graph.ts';
+import { applyPins } from './layout-pins.ts';
+import { toLayoutResult, type LayoutResult } from './layout-result.ts';
+
+/**
+ * The layout pipeline without its transport: build the ELK graph, look the key up, run ELK
+ * (in a worker, on the main thread, or elkjs in Node), convert, apply pins, store.
+ */
+
+/** Runs ELK on a graph: `elk.layout` of an elkjs instance, or a worker proxy of it. */
+export type ElkLayoutFn = (graph: ElkNode) => Promise<ElkNode>;
+
+export interface PreparedLayout {
+  readonly graph: LayoutGraph;
+  /** Cache key (layout-cache.ts). */
+  readonly key: string;
+}
+
+/** Step 1: the ELK graph of a flow and its cache key. */
+export function prepareLayout(
+  flow: FlowDefinition | unknown,
+  catalog?: ActionCatalog,
+  options?: LayoutGraphOptions,
+): PreparedLayout {
+  const graph = buildLayoutGraph(flow, catalog, options);
+  return { graph, key: layoutKey(graph) };
+}
+
+/** Step 2: ELK's answer -> the result the renderer draws (absolute, pins applied). */
+export function finishLayout(laidOut: ElkNode, graph: LayoutGraph): LayoutResult {
+  return applyPins(toLayoutResult(laidOut, graph), graph);
+}
+
+/**
+ * Lays a flow out with the given ELK function, through `cache` when given.
+ *
+ * @example
+ * const elk = new ELK(); // elkjs/lib/elk.bundled.js
+ * const result = await layoutFlow(flow, catalog, (g) => elk.layout(g));
+ */
+export async function layoutFlow(
+  flow: FlowDefinition | unknown,
+  catalog: ActionCatalog | undefined,
+  run: ElkLayoutFn,
+  cache?: LayoutCache,
+): Promise<LayoutResult> {
+  const { graph, key } = prepareLayout(flow, catalog);
+  const hit = cache?.get(key);
+  if (hit) return hit;
+  const result = finishLayout(await run(graph.elk), graph);
+  cache?.set(key, result);
+  return result;
+}

@@ -1,0 +1,331 @@
+import { releaseProxy, wrap, type Remote } from 'comlink';
+import type { ElkNode } from 'elkjs/lib/elk-api.js';
+import type { ActionCatalog, FlowDefinition } from '@millrace/engine';
+import { createLayoutCache, type LayoutCache } from '../core/layout-cache.ts';
+import { finishLayout, prepareLayout, type PreparedLayout } from '../core/layout-flow.ts';
+import type { LayoutResult } from '../core/layout-result.ts';
+import { LayoutFailedError, LayoutStaleError } from './layout-errors.ts';
+import type { LayoutWorkerApi } from './layout-worker.ts';
+
+/**
+ * The designer's layout engine: ELK in a module worker (comlink), with a cache in front and a
+ * main-thread fallback behind.
+ *
+ * - The worker starts, and warms up on a small graph, as soon as the engine is created, so the
+ *   first real layout does not pay for ELK's start-up.
+ * - Every request gets a sequence number. Only the newest request of an engine is answered;
+ *   older ones reject with `LayoutStaleError` (reason `superseded`). While ELK works on one
+ *   graph, only the newest waiting request is kept, so a burst of edits costs two layouts.
+ * - A cache hit (layout-cache.ts) answers without ELK, synchronously in effect.
+ * - When no worker can be had (`new Worker` throws under a CSP or Trusted Types, the script fails
+ *   to load, or `mainThread: true`), ELK runs on the main thread, loaded lazily with a dynamic
+ *   import: elkjs never sits in the designer's main bundle.
+ * - Deterministic: the same flow gives the same coordinates, from the worker or the main thread.
+ */
+
+export type LayoutBackendKind = 'worker' | 'main-thread';
+
+export interface LayoutEngineOptions {
+  /** URL of a module worker built from layout-worker.ts, when the default URL does not fit. */
+  readonly workerUrl?: string | URL;
+  /**
+   * Creates the worker; for hosts under Trusted Types, whose policy must create the script URL:
+   * `() => new Worker(policy.createScriptURL(url), { type: 'module' })`.
+   */
+  readonly workerFactory?: () => Worker;
+  /** Lay out on the main thread (no worker at all). */
+  readonly mainThread?: boolean;
+  /** The cache to use; by default one cache shared by every engine of the page. */
+  readonly cache?: LayoutCache;
+  /** Called once when the engine falls back to the main thread, with the reason. */
+  readonly onFallback?: (reason: unknown) => void;
+}
+
+export interface LayoutEngine {
+  /**
+   * Lays out a flow. Resolves with the layout, or rejects with `LayoutStaleError` when a newer
+   * request was issued meanwhile, or `LayoutFailedError` when ELK failed.
+   */
+  layout(flow: FlowDefinition | unknown, catalog?: ActionCatalog): Promise<LayoutResult>;
+  /** Resolves when ELK is loaded and has run once (the engine starts this by itself). */
+  warmUp(): Promise<void>;
+  /** Stops the worker; pending requests reject as stale (reason `disposed`). */
+  dispose(): void;
+  /** Where ELK runs now. */
+  readonly backend: LayoutBackendKind;
+  readonly cache: LayoutCache;
+}
+
+interface Backend {
+  readonly kind: LayoutBackendKind;
+  /** Rejects with `WorkerUnavailable` when the worker died or never started. */
+  layout(graph: ElkNode): Promise<ElkNode>;
+  dispose(): void;
+}
+
+/** The worker failed as a worker (not ELK inside it): fall back to the main thread. */
+class WorkerUnavailable extends Error {
+  constructor(cause: unknown) {
+    super('The layout worker is unavailable.', { cause });
+    this.name = 'WorkerUnavailable';
+  }
+}
+
+function createWorkerBackend(worker: Worker): Backend {
+  const remote: Remote<LayoutWorkerApi> = wrap<LayoutWorkerApi>(worker);
+  let fail: (error: WorkerUnavailable) => void = () => undefined;
+  // A worker whose script fails to load (404, CSP) only fires `error`; comlink would wait
+  // forever. So would a call to a terminated worker: dispose() fails the pending calls too.
+  const failed = new Promise<never>((_, reject) => {
+    fail = reject;
+    const onError = (event: Event): void =>
+      reject(new WorkerUnavailable((event as ErrorEvent).message || `worker ${event.type}`));
+    worker.addEventListener('error', onError, { once: true });
+    worker.addEventListener('messageerror', onError, { once: true });
+  });
+  failed.catch(() => undefined);
+  let alive = true;
+  return {
+    kind: 'worker',
+    layout: (graph) => Promise.race([remote.layout(graph), failed]),
+    dispose() {
+      if (!alive) return;
+      alive = false;
+      fail(new WorkerUnavailable('disposed'));
+      remote[releaseProxy]();
+      worker.terminate();
+    },
+  };
+}
+
+type ElkInstance = { layout(graph: ElkNode): Promise<ElkNode> };
+
+function createMainThreadBackend(): Backend & { load(): Promise<ElkInstance> } {
+  let elk: Promise<ElkInstance> | undefined;
+  const load = (): Promise<ElkInstance> =>
+    (elk ??= import('elkjs/lib/elk.bundled.js').then((module) => {
+      // CommonJS through a bundler: the constructor is the default export (or the module).
+      const Elk = ((module as { default?: unknown }).default ?? module) as new () => ElkInstance;
+      return new Elk();
+    }));
+  return {
+    kind: 'main-thread',
+    load,
+    // elkjs writes its answer into the graph it is given; the caller's copy stays untouched.
+    layout: async (graph) => (await load()).layout(structuredClone(graph)),
+    dispose() {},
+  };
+}
+
+function startWorker(options: LayoutEngineOptions): Worker {
+  if (options.workerFactory) return options.workerFactory();
+  if (options.workerUrl !== undefined) {
+    return new Worker(options.workerUrl, { type: 'module', name: 'millrace-layout' });
+  }
+  // Written out in full so Vite (and other bundlers) see and emit the worker as its own chunk.
+  return new Worker(new URL('./layout-worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'millrace-layout',
+  });
+}
+
+/** A small flow with every card kind, laid out first to warm ELK up (JIT, class set-up). */
+const WARM_UP_FLOW = {
+  format: 'millrace.flow/v1',
+  id: 'warm-up',
+  triggers: [{ id: 't', kind: 'manual' }],
+  nodes: [
+    { id: 'a', type: 'if', input: { condition: true } },
+    { id: 'b', type: 'log' },
+    { id: 'c', type: 'forEach', input: { items: [] }, nodes: [{ id: 'd', type: 'log' }] },
+    {
+      id: 'e',
+      type: 'try',
+      nodes: [{ id: 'f', type: 'log' }],
+      catch: { nodes: [{ id: 'g', type: 'log' }] },
+    },
+  ],
+  edges: [
+    { from: 'a', port: 'true', to: 'b' },
+    { from: 'a', port: 'false', to: 'c' },
+    { from: 'b', to: 'e' },
+    { from: 'c', to: 'e' },
+  ],
+};
+
+let sharedCache: LayoutCache | undefined;
+
+/** The cache engines share by default: reopening a flow in another designer needs no ELK. */
+export function sharedLayoutCache(): LayoutCache {
+  return (sharedCache ??= createLayoutCache());
+}
+
+interface Waiter {
+  readonly seq: number;
+  resolve(result: LayoutResult): void;
+  reject(error: unknown): void;
+}
+
+interface Job {
+  readonly prepared: PreparedLayout;
+  readonly waiters: Waiter[];
+}
+
+/**
+ * Creates a layout engine; one per designer (sequence numbers are per engine).
+ *
+ * @example
+ * const engine = createLayoutEngine();
+ * try {
+ *   draw(await engine.layout(flow, catalog));
+ * } catch (error) {
+ *   if (!isLayoutStale(error)) throw error;
+ * }
+ */
+export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEngine {
+  const cache = options.cache ?? sharedLayoutCache();
+  const mainThread = createMainThreadBackend();
+  let backend: Backend = mainThread;
+  let fellBack = false;
+  let disposed = false;
+  let latest = 0;
+  let running: Job | undefined;
+  let waiting: Job | undefined;
+
+  const fallBack = (reason: unknown): void => {
+    if (backend === mainThread) return;
+    backend.dispose();
+    backend = mainThread;
+    if (!fellBack) {
+      fellBack = true;
+      options.onFallback?.(reason);
+    }
+  };
+
+  if (options.mainThread !== true) {
+    try {
+      backend = createWorkerBackend(startWorker(options));
+    } catch (error) {
+      // CSP (`worker-src`), Trusted Types (a string URL without a policy) or no Worker at all.
+      fellBack = true;
+      options.onFallback?.(error);
+    }
+  }
+
+  const runElk = async (graph: ElkNode): Promise<ElkNode> => {
+    try {
+      return await backend.layout(graph);
+    } catch (error) {
+      if (!(error instanceof WorkerUnavailable) || disposed) throw error;
+      fallBack(error.cause);
+      return backend.layout(graph);
+    }
+  };
+
+  const settle = (job: Job, result: LayoutResult | undefined, error: unknown): void => {
+    for (const w of job.waiters) {
+      if (w.seq !== latest) w.reject(new LayoutStaleError(w.seq, latest, 'superseded'));
+      else if (result) w.resolve(result);
+      else w.reject(error);
+    }
+  };
+
+  const pump = (): void => {
+    if (running || !waiting || disposed) return;
+    const job = waiting;
+    waiting = undefined;
+    running = job;
+    runElk(job.prepared.graph.elk)
+      .then((laidOut) => {
+        const result = finishLayout(laidOut, job.prepared.graph);
+        // Cached even when stale: the work is valid for its key (an undo may ask again).
+        cache.set(job.prepared.key, result);
+        settle(job, result, undefined);
+      })
+      .catch((error: unknown) =>
+        settle(
+          job,
+          undefined,
+          new LayoutFailedError(
+            `ELK could not lay out the flow: ${error instanceof Error ? error.message : String(error)}`,
+            { cause: error },
+          ),
+        ),
+      )
+      .finally(() => {
+        if (running === job) running = undefined;
+        pump();
+      });
+  };
+
+  const warm: Promise<void> = (async () => {
+    if (backend !== mainThread) {
+      try {
+        await backend.layout(prepareLayout(WARM_UP_FLOW).graph.elk);
+        return;
+      } catch (error) {
+        if (!(error instanceof WorkerUnavailable) || disposed) return;
+        fallBack(error.cause);
+      }
+    }
+    // On the main thread only load the module: a layout here would block the page's start-up.
+    await mainThread.load().catch(() => undefined);
+  })();
+
+  return {
+    get backend() {
+      return backend.kind;
+    },
+    cache,
+    layout(flow, catalog) {
+      const seq = ++latest;
+      if (disposed) return Promise.reject(new LayoutStaleError(seq, latest, 'disposed'));
+      let prepared: PreparedLayout;
+      try {
+        prepared = prepareLayout(flow, catalog);
+      } catch (error) {
+        return Promise.reject(
+          new LayoutFailedError('The flow could not be turned into a layout graph.', {
+            cause: error,
+          }),
+        );
+      }
+      const hit = cache.get(prepared.key);
+      if (hit) return Promise.resolve(hit);
+      return new Promise<LayoutResult>((resolve, reject) => {
+        const waiter: Waiter = { seq, resolve, reject };
+        // The same picture is already being computed (a rename, an input edit): wait for it.
+        if (running?.prepared.key === prepared.key) {
+          running.waiters.push(waiter);
+          if (waiting) {
+            settle(waiting, undefined, undefined);
+            waiting = undefined;
+          }
+          return;
+        }
+        if (waiting) settle(waiting, undefined, undefined);
+        waiting = { prepared, waiters: [waiter] };
+        pump();
+      });
+    },
+    async warmUp() {
+      await warm;
+      if (backend === mainThread && !disposed) {
+        const { graph } = prepareLayout(WARM_UP_FLOW);
+        await mainThread.layout(graph.elk).catch(() => undefined);
+      }
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      backend.dispose();
+      for (const job of [running, waiting]) {
+        for (const w of job?.waiters ?? []) {
+          w.reject(new LayoutStaleError(w.seq, latest, 'disposed'));
+        }
+      }
+      running = undefined;
+      waiting = undefined;
+    },
+  };
+}

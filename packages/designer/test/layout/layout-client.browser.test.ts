@@ -1,0 +1,125 @@
+import { expect } from '@open-wc/testing';
+import { createLayoutCache, serializeLayoutResult } from '../../src/core/layout-cache.ts';
+import { createLayoutEngine, type LayoutEngine } from '../../src/layout/layout-client.ts';
+import { LayoutStaleError, isLayoutStale } from '../../src/layout/layout-errors.ts';
+import { branchFlow, everyKindFlow } from './layout-fixtures.ts';
+
+async function outcome<T>(p: Promise<T>): Promise<{ value?: T; error?: unknown }> {
+  try {
+    return { value: await p };
+  } catch (error) {
+    return { error };
+  }
+}
+
+describe('layout engine (worker client)', () => {
+  const engines: LayoutEngine[] = [];
+  const make = (options: Parameters<typeof createLayoutEngine>[0] = {}): LayoutEngine => {
+    const engine = createLayoutEngine({ cache: createLayoutCache(), ...options });
+    engines.push(engine);
+    return engine;
+  };
+  afterEach(() => {
+    for (const e of engines.splice(0)) e.dispose();
+  });
+
+  it('lays out a flow in a real module worker', async () => {
+    const engine = make();
+    expect(engine.backend).to.equal('worker');
+    await engine.warmUp();
+    const result = await engine.layout(everyKindFlow());
+    expect(engine.backend).to.equal('worker');
+    expect(result.nodes.get('guard#catch')?.kind).to.equal('region');
+    const trigger = result.nodes.get('trigger:hook')!;
+    const start = result.nodes.get('start')!;
+    expect(trigger.y + trigger.height).to.be.lessThan(start.y);
+    expect(result.edges.every((e) => e.points.length >= 2)).to.equal(true);
+  });
+
+  it('gives the same coordinates in the worker and on the main thread', async () => {
+    const inWorker = await make().layout(everyKindFlow());
+    const onMain = await make({ mainThread: true }).layout(everyKindFlow());
+    expect(serializeLayoutResult(inWorker)).to.deep.equal(serializeLayoutResult(onMain));
+  });
+
+  it('rejects superseded requests as stale and answers the newest', async () => {
+    const engine = make();
+    const first = outcome(engine.layout(branchFlow()));
+    const second = outcome(engine.layout(everyKindFlow()));
+    const third = outcome(engine.layout({ ...branchFlow(), triggers: [] }));
+    const [a, b, c] = await Promise.all([first, second, third]);
+    for (const stale of [a, b]) {
+      expect(isLayoutStale(stale.error)).to.equal(true);
+      expect(stale.error).to.be.instanceOf(LayoutStaleError);
+      expect((stale.error as LayoutStaleError).reason).to.equal('superseded');
+      expect((stale.error as LayoutStaleError).latest).to.equal(3);
+    }
+    expect(c.error).to.equal(undefined);
+    expect(c.value!.nodes.has('trigger:manual')).to.equal(false);
+    expect(c.value!.nodes.has('fetch')).to.equal(true);
+  });
+
+  it('keeps the work of a superseded layout in the cache', async () => {
+    const cache = createLayoutCache();
+    const engine = make({ cache });
+    const first = outcome(engine.layout(branchFlow()));
+    await engine.layout(everyKindFlow());
+    expect(isLayoutStale((await first).error)).to.equal(true);
+    expect(cache.size).to.equal(2);
+  });
+
+  it('answers a cache hit without ELK, also after a rename', async () => {
+    const cache = createLayoutCache();
+    const engine = make({ cache });
+    const first = await engine.layout(branchFlow());
+    const renamed = await engine.layout({ ...branchFlow(), name: 'Another name' });
+    expect(renamed).to.equal(first);
+    const other = make({
+      cache,
+      workerFactory: () => {
+        throw new Error('never needed');
+      },
+    });
+    expect(await other.layout(branchFlow())).to.equal(first);
+  });
+
+  it('falls back to the main thread when the worker factory throws', async () => {
+    const reasons: unknown[] = [];
+    const engine = make({
+      workerFactory: () => {
+        throw new TypeError(
+          "Failed to construct 'Worker': This document requires 'TrustedScriptURL' assignment.",
+        );
+      },
+      onFallback: (reason) => reasons.push(reason),
+    });
+    expect(engine.backend).to.equal('main-thread');
+    expect(reasons).to.have.length(1);
+    const result = await engine.layout(branchFlow());
+    expect(result.nodes.get('yes')!.x).to.be.lessThan(result.nodes.get('no')!.x);
+  });
+
+  it('falls back to the main thread when the worker script fails to load', async () => {
+    const reasons: unknown[] = [];
+    const engine = make({
+      workerUrl: new URL('/no-such-layout-worker.js', location.href),
+      onFallback: (reason) => reasons.push(reason),
+    });
+    const result = await engine.layout(branchFlow());
+    expect(engine.backend).to.equal('main-thread');
+    expect(reasons).to.have.length(1);
+    expect(result.nodes.size).to.equal(7);
+  });
+
+  it('rejects pending requests as stale when disposed', async () => {
+    const engine = make();
+    const pending = outcome(engine.layout(everyKindFlow()));
+    engine.dispose();
+    const { error } = await pending;
+    expect(isLayoutStale(error)).to.equal(true);
+    expect((error as LayoutStaleError).reason).to.equal('disposed');
+    const after = await outcome(engine.layout(branchFlow()));
+    expect((after.error as LayoutStaleError).reason).to.equal('disposed');
+    await engine.warmUp(); // settles: the terminated worker's calls are failed, not left hanging
+  });
+});
