@@ -8,6 +8,7 @@ import type { RunStore, RunSummary } from '../store/run-store.ts';
 import type { CNode, CompiledFlow, Evaluable } from './compile-flow.ts';
 import type {
   NewRunEvent,
+  NodeSucceeded,
   NodeError,
   ParentLink,
   RunEvent,
@@ -24,6 +25,8 @@ import { startContainer } from './containers.ts';
 import { checkSignal, completeWait, ensureChild, startWait, waitExpired } from './waits.ts';
 import { releaseSlot, startAction } from './invoke-action.ts';
 import { failRun, mainDone } from './run-end.ts';
+
+const NO_EXTRA = {} as const;
 
 /** Engine limits that the executor enforces. */
 export interface ExecutorLimits {
@@ -865,7 +868,7 @@ export class RunExecutor {
       returned?: boolean;
       cached?: boolean;
       input?: unknown;
-    } = {},
+    } = NO_EXTRA,
   ): void {
     if (frame.failed || frame.finished || this.ended) return;
     const checked = this.checkOutput(output);
@@ -875,20 +878,20 @@ export class RunExecutor {
     }
     const rec = this.state.nodes.get(path);
     if (rec?.status !== 'succeeded') {
-      this.emit(
-        {
-          type: 'NodeSucceeded',
-          path,
-          attempt,
-          output: checked.value,
-          ...(extra.port !== undefined && extra.port !== DEFAULT_PORT ? { port: extra.port } : {}),
-          ...(extra.vars ? { vars: extra.vars } : {}),
-          ...(extra.returned ? { returned: true } : {}),
-          ...(extra.cached ? { cached: true } : {}),
-          ...(extra.input !== undefined ? { input: extra.input } : {}),
-        },
-        frame,
-      );
+      // Optional fields assigned one by one: spreading conditional literals allocates several
+      // objects per node, and this runs once for every node of every run.
+      const event: { -readonly [K in keyof NodeSucceeded]?: NodeSucceeded[K] } = {
+        type: 'NodeSucceeded',
+        path,
+        attempt,
+        output: checked.value,
+      };
+      if (extra.port !== undefined && extra.port !== DEFAULT_PORT) event.port = extra.port;
+      if (extra.vars) event.vars = extra.vars;
+      if (extra.returned) event.returned = true;
+      if (extra.cached) event.cached = true;
+      if (extra.input !== undefined) event.input = extra.input;
+      this.emit(event as NewRunEvent, frame);
       if (extra.returned) {
         const value = checked.value;
         this.effects.push(() => this.services.returned(this, value));
