@@ -70,6 +70,27 @@ export function bodyOutput(
   return { value: out };
 }
 
+/**
+ * A loop iteration's output. With an `output` expression it is recorded once, under the
+ * iteration's own path (`each[3]`), because the expression may read `vars` that later
+ * iterations change: a replay must reuse the recorded value, not evaluate it again. Without
+ * one, the output is the body's sink outputs, which are recorded already.
+ */
+export function iterationOutput(
+  ex: RunExecutor,
+  frame: Frame,
+  owner: CNode,
+  body: CGraph,
+): { value: unknown } | undefined {
+  if (!owner.output) return bodyOutput(ex, frame, owner, body, undefined);
+  const path = frame.segments.join('/');
+  const rec = ex.state.nodes.get(path);
+  if (rec?.status === 'succeeded') return { value: rec.output };
+  const out = bodyOutput(ex, frame, owner, body, owner.output);
+  if (out) ex.emit({ type: 'NodeSucceeded', path, attempt: 1, output: out.value }, frame);
+  return out;
+}
+
 export function startForEach(
   ex: RunExecutor,
   frame: Frame,
@@ -134,7 +155,7 @@ export function startForEach(
         { ...frame.bindings, item: list[i], index: i },
         i,
         (f) => {
-          const out = bodyOutput(ex, f, node, body, node.output);
+          const out = iterationOutput(ex, f, node, body);
           if (!out) return;
           loop.outputs[i] = out.value;
           loop.running--;
@@ -223,7 +244,7 @@ export function startWhile(
       { ...frame.bindings, index: i },
       i,
       (f) => {
-        const out = bodyOutput(ex, f, node, body, node.output);
+        const out = iterationOutput(ex, f, node, body);
         if (!out) return;
         outputs.push(out.value);
         // Iterations run one after another; queue the next to keep the stack flat.

@@ -118,6 +118,12 @@ const DEFAULT_LIMITS = {
   defaultMaxIterations: 100_000,
 };
 
+/** A secret value and, when different, its percent-encoded form. */
+function withEncoded(value: string): string[] {
+  const encoded = encodeURIComponent(value);
+  return encoded === value ? [value] : [value, encoded];
+}
+
 function createSlots(max: number): Slots {
   let free = max;
   const waiting: (() => void)[] = [];
@@ -171,7 +177,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
   // Values of a secrets record are known up front; a provider function's as they are resolved.
   const secretValues: string[] =
     secrets && typeof secrets === 'object'
-      ? Object.values(secrets).filter((v) => typeof v === 'string' && v !== '')
+      ? Object.values(secrets)
+          .filter((v) => typeof v === 'string' && v !== '')
+          .flatMap(withEncoded)
       : [];
   const logger = options.logger ?? { error: () => undefined };
 
@@ -306,8 +314,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
       if (typeof secrets === 'function') value = secrets(name);
       else if (secrets && Object.prototype.hasOwnProperty.call(secrets, name))
         value = secrets[name];
-      if (typeof value === 'string' && value !== '' && !secretValues.includes(value))
-        secretValues.push(value);
+      if (typeof value === 'string' && value !== '' && !secretValues.includes(value)) {
+        // A secret that ends up in a URL is stored percent-encoded; redact that form too.
+        secretValues.push(...withEncoded(value));
+      }
       return value;
     },
     knownSecrets: () => secretValues,
