@@ -169,7 +169,7 @@ export function startForEach(
         (_f, error) => {
           ex.loops.delete(path);
           for (const other of loop.frames) if (!other.finished) abortAndDetach(ex, other);
-          ex.failNode(frame, node, path, attempt, error);
+          ex.attemptFailed(frame, node, path, attempt, error);
         },
       );
       loop.frames.add(child);
@@ -250,7 +250,7 @@ export function startWhile(
         // Iterations run one after another; queue the next to keep the stack flat.
         ex.push(() => iterate(i + 1));
       },
-      (_f, error) => ex.failNode(frame, node, path, attempt, error),
+      (_f, error) => ex.attemptFailed(frame, node, path, attempt, error),
     );
     ex.startFrame(child);
   };
@@ -275,7 +275,7 @@ export function startGroup(
       const out = bodyOutput(ex, f, node, body, node.output);
       if (out) ex.succeed(frame, node, path, attempt, out.value);
     },
-    (_f, error) => ex.failNode(frame, node, path, attempt, error),
+    (_f, error) => ex.attemptFailed(frame, node, path, attempt, error),
   );
   ex.startFrame(child);
 }
@@ -291,7 +291,7 @@ export function startTry(
   const finish = (outcome: { value: unknown } | { error: NodeError }, error?: NodeError): void => {
     const fin = node.finallyGraph;
     const conclude = () => {
-      if ('error' in outcome) ex.failNode(frame, node, path, attempt, outcome.error);
+      if ('error' in outcome) ex.attemptFailed(frame, node, path, attempt, outcome.error);
       else ex.succeed(frame, node, path, attempt, outcome.value);
     };
     if (!fin) {
@@ -307,7 +307,7 @@ export function startTry(
         bindings,
         frame.iteration,
         () => conclude(),
-        (_f, e) => ex.failNode(frame, node, path, attempt, e),
+        (_f, e) => ex.attemptFailed(frame, node, path, attempt, e),
       ),
     );
   };

@@ -117,6 +117,8 @@ export interface NodeRetryScheduled extends NodeEventBase {
   readonly error: NodeError;
   readonly delayMs: number;
   readonly dueAt: number;
+  /** A container's retry: the records of its inside, dropped so the next attempt runs anew. */
+  readonly reset?: readonly string[];
 }
 
 export interface NodeSkipped extends NodeEventBase {

@@ -5,7 +5,7 @@ import type { Clock, TimerHandle } from '../platform/clock.ts';
 import { utf8Length } from '../platform/globals.ts';
 import type { IdSource } from '../platform/ids.ts';
 import type { RunStore, RunSummary } from '../store/run-store.ts';
-import type { CNode, CompiledFlow, Evaluable } from './compile-flow.ts';
+import type { CGraph, CNode, CompiledFlow, Evaluable } from './compile-flow.ts';
 import type {
   NewRunEvent,
   NodeSucceeded,
@@ -947,6 +947,7 @@ export class RunExecutor {
           error,
           delayMs,
           dueAt,
+          ...(node.body ? { reset: this.recordsInside(frame, node, path) } : {}),
         },
         frame,
       );
@@ -961,6 +962,39 @@ export class RunExecutor {
       return;
     }
     this.failNode(frame, node, path, attempt, error);
+  }
+
+  /**
+   * The records a container's next attempt must not replay: every path of a node inside it
+   * (at this frame's iteration), and its own iterations (`each[3]/...`, `each[3]`).
+   */
+  recordsInside(frame: Frame, container: CNode, path: string): string[] {
+    const inside = new Set<string>();
+    const walk = (graph: CGraph | undefined) => {
+      for (const n of graph?.nodes ?? []) {
+        inside.add(n.id);
+        walk(n.body);
+        walk(n.catchGraph);
+        walk(n.finallyGraph);
+      }
+    };
+    walk(container.body);
+    walk(container.catchGraph);
+    walk(container.finallyGraph);
+    const prefix = frame.prefix;
+    const loopPrefix = `${path}[`;
+    const out: string[] = [];
+    for (const key of this.state.nodes.keys()) {
+      if (key.startsWith(loopPrefix)) {
+        out.push(key);
+        continue;
+      }
+      if (!key.startsWith(prefix)) continue;
+      const rest = key.slice(prefix.length);
+      const id = rest.slice(0, rest.search(/[[/#]|$/));
+      if (inside.has(id)) out.push(key);
+    }
+    return out;
   }
 
   retryable(frame: Frame, node: CNode, error: NodeError): boolean {

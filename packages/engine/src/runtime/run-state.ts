@@ -187,6 +187,13 @@ export function applyEvent(state: RunState | undefined, event: RunEvent): RunSta
       break;
     }
     case 'NodeRetryScheduled': {
+      for (const path of event.reset ?? []) {
+        const gone = state.nodes.get(path);
+        if (!gone) continue;
+        setStatus(state, gone, 'skipped'); // leaves the active count exact
+        if (gone.wait !== undefined) state.waiting.delete(gone.wait.token);
+        state.nodes.delete(path);
+      }
       const r = record(state, event.path);
       setStatus(state, r, 'retrying');
       r.attempt = event.attempt;

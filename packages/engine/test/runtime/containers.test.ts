@@ -948,31 +948,25 @@ test('a switch inside a forEach routes each item on its own', async () => {
   assert.equal(node(r.view, 'each[1]/s').skipReason, 'dead');
 });
 
-test(
-  'retry on a container runs its body again',
-  {
-    todo: 'engine bug: a container body failure goes straight to failNode, never through attemptFailed, so retry on forEach/while/try/group is ignored',
-  },
-  async () => {
-    const once = recorder('once', (_i, _c, call) => {
-      if (call === 1) throw Object.assign(new Error('first'), { code: 'E_ONCE' });
-      return { call };
-    });
-    const h = harness({ actions: [once] });
-    const r = await execute(
-      h,
-      flow([
-        {
-          id: 'stage',
-          type: 'group',
-          retry: { maxAttempts: 2, delayMs: 10 },
-          nodes: [{ id: 'inner', type: 'once', input: {} }],
-          edges: [],
-        },
-      ]),
-    );
-    assert.equal(once.calls.length, 2);
-    assert.deepEqual(r.outcome.value, { call: 2 });
-    assert.equal(node(r.view, 'stage').attempts, 2);
-  },
-);
+test('retry on a container runs its body again', async () => {
+  const once = recorder('once', (_i, _c, call) => {
+    if (call === 1) throw Object.assign(new Error('first'), { code: 'E_ONCE' });
+    return { call };
+  });
+  const h = harness({ actions: [once] });
+  const r = await execute(
+    h,
+    flow([
+      {
+        id: 'stage',
+        type: 'group',
+        retry: { maxAttempts: 2, delayMs: 10 },
+        nodes: [{ id: 'inner', type: 'once', input: {} }],
+        edges: [],
+      },
+    ]),
+  );
+  assert.equal(once.calls.length, 2);
+  assert.deepEqual(r.outcome.value, { call: 2 });
+  assert.equal(node(r.view, 'stage').attempts, 2);
+});
