@@ -74,6 +74,14 @@ if (!only || only === 'static') {
   });
 }
 
+if (!only || only === 'static') {
+  phase('designer bundle size', () => {
+    const ok = run('node', ['scripts/size.mjs']);
+    if (!ok) failed++;
+    return ok;
+  });
+}
+
 if (!only || only === 'node') {
   phase('node tests', () => {
     const files = ['packages/engine', 'packages/adapters', 'packages/designer']
