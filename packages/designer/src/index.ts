@@ -47,3 +47,7 @@ export {
 export type { LayoutCache, LayoutCacheOptions, PersistedLayoutCache } from './core/layout-cache.ts';
 export { layoutFlow, prepareLayout } from './core/layout-flow.ts';
 export type { ElkLayoutFn, PreparedLayout } from './core/layout-flow.ts';
+export { nextFocus } from './core/focus-graph.ts';
+export type { FocusDirection } from './core/focus-graph.ts';
+export { overlayOf, parsePath, runFromEvents } from './core/run-overlay.ts';
+export type { IterationChoice, NodeOverlay } from './core/run-overlay.ts';
