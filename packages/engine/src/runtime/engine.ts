@@ -20,7 +20,8 @@ import {
 } from '../store/run-store.ts';
 import { compileFlow, type CNode, type CompiledFlow } from './compile-flow.ts';
 import type { ParentLink, RunEvent, TriggerInfo } from './events.ts';
-import { RunExecutor, type ExecutorServices, type Slots } from './executor.ts';
+import { RunExecutor, type ExecutorServices } from './executor.ts';
+import { createSlots } from './slots.ts';
 import { RunError } from './node-errors.ts';
 import { foldEvents, stateFromSnapshot, type RunState } from './run-state.ts';
 import { toRunView, type RunView } from './run-view.ts';
@@ -122,26 +123,6 @@ const DEFAULT_LIMITS = {
 function withEncoded(value: string): string[] {
   const encoded = encodeURIComponent(value);
   return encoded === value ? [value] : [value, encoded];
-}
-
-function createSlots(max: number): Slots {
-  let free = max;
-  const waiting: (() => void)[] = [];
-  return {
-    acquire(start) {
-      if (free > 0) {
-        free--;
-        return true;
-      }
-      waiting.push(start);
-      return false;
-    },
-    release() {
-      const next = waiting.shift();
-      if (next) next();
-      else free++;
-    },
-  };
 }
 
 function actionMap(actions: EngineOptions['actions']): Map<string, ActionDefinition> {
