@@ -51,3 +51,5 @@ export { nextFocus } from './core/focus-graph.ts';
 export type { FocusDirection } from './core/focus-graph.ts';
 export { overlayOf, parsePath, runFromEvents } from './core/run-overlay.ts';
 export type { IterationChoice, NodeOverlay } from './core/run-overlay.ts';
+export { outlineOf } from './core/outline.ts';
+export type { OutlineItem } from './core/outline.ts';
