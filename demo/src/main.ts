@@ -14,8 +14,11 @@ const worker = new Worker(new URL('./engine-worker.ts', import.meta.url), { type
 const engine = wrap<EngineWorkerApi>(worker);
 
 const reply = await engine.ping();
+// A first run in the worker: a small expense goes straight through, no approval needed.
+const run = await engine.runSample(120);
+const logged = run?.nodes.find((n) => n.nodeId === 'notify')?.logs[0]?.message;
 status.textContent = reply.ok
-  ? `Engine ready in a Web Worker (${reply.codes} error codes known).`
+  ? `Engine ready in a Web Worker (flow version ${reply.flowVersion}). Sample run ${run?.status ?? 'missing'}: ${logged ?? 'no log'}.`
   : 'Engine failed to start.';
 await designer.updateComplete;
 // The screenshot step of CI waits for this marker.

@@ -15,6 +15,6 @@ export const sampleFlow = {
     { from: 'extract', to: 'big' },
     { from: 'big', port: 'true', to: 'approve' },
     { from: 'big', port: 'false', to: 'notify' },
-    { from: 'approve', to: 'notify' },
+    { from: 'approve', port: 'approved', to: 'notify' },
   ],
 } as const;
