@@ -6,6 +6,7 @@ import { engineError, toNodeError } from './node-errors.ts';
 import { redact } from './redact.ts';
 import type { RunExecutor } from './executor.ts';
 import { isTruthy, type LoopState } from './executor-support.ts';
+import { evaluate, scope, secretValues } from './run-scope.ts';
 
 // Containers: forEach, while, try (catch, finally) and group, each running sub-frames.
 
@@ -55,7 +56,7 @@ export function bodyOutput(
 ): { value: unknown } | undefined {
   if (expr) {
     try {
-      return { value: expr.value.evaluate(ex.scope(frame, expr)) };
+      return { value: expr.value.evaluate(scope(ex, frame, expr)) };
     } catch (err) {
       ex.failNode(frame.parent!, owner, frame.parent!.pathOf(owner), 1, toNodeError(err));
       return undefined;
@@ -103,7 +104,7 @@ export function startForEach(
   if (recorded !== undefined) {
     items = (recorded as { items?: unknown }).items;
   } else {
-    const r = ex.evaluate(frame, node, node.input, path, attempt);
+    const r = evaluate(ex, frame, node, node.input, path, attempt);
     if (!r) return;
     items = (r.value as { items?: unknown }).items;
     if (!Array.isArray(items)) {
@@ -124,7 +125,7 @@ export function startForEach(
         type: 'NodeStarted',
         path,
         attempt,
-        input: { items: redact(items, ex.secretValues(node.input)) },
+        input: { items: redact(items, secretValues(ex, node.input)) },
       },
       frame,
     );
@@ -213,7 +214,7 @@ export function startWhile(
       );
       let go: unknown;
       try {
-        go = node.condition!.value.evaluate(ex.scope(previous, node.condition));
+        go = node.condition!.value.evaluate(scope(ex, previous, node.condition));
       } catch (err) {
         ex.failNode(frame, node, path, attempt, toNodeError(err));
         return;
@@ -352,7 +353,7 @@ export function regionOutput(
 ): { value: unknown } | undefined {
   if (graph.output) {
     try {
-      return { value: graph.output.value.evaluate(ex.scope(frame, graph.output)) };
+      return { value: graph.output.value.evaluate(scope(ex, frame, graph.output)) };
     } catch (err) {
       ex.frameFailed(frame.parent ?? frame, toNodeError(err));
       return undefined;

@@ -5,7 +5,7 @@ import type { Clock, TimerHandle } from '../platform/clock.ts';
 import { utf8Length } from '../platform/globals.ts';
 import type { IdSource } from '../platform/ids.ts';
 import type { RunStore, RunSummary } from '../store/run-store.ts';
-import type { CGraph, CNode, CompiledFlow, Evaluable } from './compile-flow.ts';
+import type { CGraph, CNode, CompiledFlow } from './compile-flow.ts';
 import type {
   NewRunEvent,
   NodeSucceeded,
@@ -16,7 +16,7 @@ import type {
   TriggerInfo,
 } from './events.ts';
 import { Frame } from './frame.ts';
-import { engineError, toNodeError } from './node-errors.ts';
+import { engineError } from './node-errors.ts';
 import { redact } from './redact.ts';
 import { NOT_RETRYABLE, retryDelay } from './retry.ts';
 import { applyEvent, stateToSnapshot, type NodeRecord, type RunState } from './run-state.ts';
@@ -25,6 +25,8 @@ import { startContainer } from './containers.ts';
 import { checkSignal, completeWait, ensureChild, startWait, waitExpired } from './waits.ts';
 import { releaseSlot, startAction } from './invoke-action.ts';
 import { failRun, mainDone } from './run-end.ts';
+import { evaluate, scope, secretValues } from './run-scope.ts';
+import { clearTimersOf, ensureTimer, runTimedOut } from './timers.ts';
 
 const NO_EXTRA = {} as const;
 
@@ -251,8 +253,8 @@ export class RunExecutor {
     const filter = waiter.node.filter;
     if (!filter) return true;
     try {
-      const scope = { ...this.scope(waiter.frame, filter, waiter.node), event: payload };
-      return isTruthy(filter.value.evaluate(scope));
+      const withEvent = { ...scope(this, waiter.frame, filter, waiter.node), event: payload };
+      return isTruthy(filter.value.evaluate(withEvent));
     } catch {
       return false;
     }
@@ -433,7 +435,7 @@ export class RunExecutor {
     if (this.main || this.ended) return;
     const s = this.state;
     if (s.deadline !== undefined)
-      this.ensureTimer('', 'runTimeout', s.deadline, 0, () => this.runTimedOut());
+      ensureTimer(this, '', 'runTimeout', s.deadline, 0, () => runTimedOut(this));
     this.main = new Frame(
       this.flow.main,
       [],
@@ -513,7 +515,7 @@ export class RunExecutor {
     for (const [token, w] of this.waiters) {
       if (!set.has(w.frame)) continue;
       this.waiters.delete(token);
-      this.clearTimersOf(w.path);
+      clearTimersOf(this, w.path);
       if (code === 'E_NODE_ABORTED') {
         this.emit(
           {
@@ -533,7 +535,7 @@ export class RunExecutor {
     for (const [path, f] of this.retryFrames) {
       if (!set.has(f)) continue;
       this.retryFrames.delete(path);
-      this.clearTimersOf(path);
+      clearTimersOf(this, path);
     }
   }
 
@@ -564,82 +566,6 @@ export class RunExecutor {
   }
 
   // ---------------------------------------------------------------------------------------
-  // Scopes
-
-  scope(frame: Frame, ev: Evaluable | undefined, self?: CNode): Record<string, unknown> {
-    const b = frame.bindings;
-    const scope: Record<string, unknown> = {
-      flow: this.flowScope,
-      nodes: this.nodesView(frame, ev?.nodeRefs ?? [], self),
-      vars: this.state.vars,
-      trigger: this.triggerScope,
-      event: this.triggerScope.event,
-    };
-    if ('item' in b) scope['item'] = b.item;
-    if (b.index !== undefined) scope['index'] = b.index;
-    if (b.error !== undefined) scope['error'] = b.error;
-    if (ev?.usesSecrets) scope['secrets'] = this.secretsFor(ev);
-    return scope;
-  }
-
-  nodesView(frame: Frame, refs: readonly string[] | null, self?: CNode): Record<string, unknown> {
-    // A null-prototype object starts in dictionary mode: node ids as keys would otherwise
-    // create one hidden class per id, and runs of 10,000 nodes would slow down per node.
-    const view = Object.create(null) as Record<string, unknown>;
-    const ids = refs ?? [...this.flow.nodes.keys()];
-    for (const id of ids) {
-      const node = this.flow.nodes.get(id);
-      if (!node) continue;
-      const rec = this.state.nodes.get(frame.pathOf(node));
-      if (!rec) {
-        if (refs !== null) view[id] = { status: 'pending' };
-        continue;
-      }
-      if (node === self && rec.status !== 'succeeded') continue;
-      view[id] = {
-        output: rec.output,
-        status: rec.status,
-        error: rec.error,
-        attempts: rec.attempt,
-      };
-    }
-    return view;
-  }
-
-  secretsFor(ev: Evaluable): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const ref of ev.value.references) {
-      const name = ref.path[0];
-      if (ref.root !== 'secrets' || typeof name !== 'string') continue;
-      const value = this.services.secret(name);
-      if (value !== undefined) out[name] = value;
-    }
-    return out;
-  }
-
-  secretValues(...evs: (Evaluable | undefined)[]): string[] {
-    const values: string[] = [];
-    for (const ev of evs) if (ev?.usesSecrets) values.push(...Object.values(this.secretsFor(ev)));
-    return values;
-  }
-
-  /** Evaluates; an expression error becomes the node's failure (returns undefined). */
-  evaluate(
-    frame: Frame,
-    node: CNode,
-    ev: Evaluable,
-    path: string,
-    attempt: number,
-  ): { value: unknown } | undefined {
-    try {
-      return { value: ev.value.evaluate(this.scope(frame, ev, node)) };
-    } catch (err) {
-      this.failNode(frame, node, path, attempt, toNodeError(err));
-      return undefined;
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------
   // Executing a node
 
   execute(frame: Frame, node: CNode): void {
@@ -648,7 +574,7 @@ export class RunExecutor {
     if (rec && this.replay(frame, node, path, rec)) return;
     const attempt = rec?.attempt ?? 1;
     if (node.skipIf) {
-      const r = this.evaluate(frame, node, node.skipIf, path, attempt);
+      const r = evaluate(this, frame, node, node.skipIf, path, attempt);
       if (!r) return;
       if (isTruthy(r.value)) {
         this.skip(frame, node, 'skipIf');
@@ -676,7 +602,8 @@ export class RunExecutor {
         // already fired; in both cases arming at retryAt is right (a due timer fires at once).
         const dueAt = rec.retryAt ?? this.services.clock.now();
         this.retryFrames.set(path, frame);
-        this.ensureTimer(
+        ensureTimer(
+          this,
           path,
           'retry',
           dueAt,
@@ -696,7 +623,7 @@ export class RunExecutor {
         this.waiters.set(wait.token, waiter);
         if (wait.kind === 'subflow') {
           // The crash may have come before the child was created (or it finished meanwhile).
-          const r = this.evaluate(frame, node, node.input, path, rec.attempt);
+          const r = evaluate(this, frame, node, node.input, path, rec.attempt);
           if (r)
             ensureChild(
               this,
@@ -710,7 +637,8 @@ export class RunExecutor {
         }
         if (wait.deadline !== undefined) {
           const purpose: TimerPurpose = wait.kind === 'wait' ? 'wait' : 'deadline';
-          this.ensureTimer(
+          ensureTimer(
+            this,
             path,
             purpose,
             wait.deadline,
@@ -737,7 +665,7 @@ export class RunExecutor {
     const def = node.def;
     switch (node.type) {
       case 'if': {
-        const r = this.evaluate(frame, node, node.input, path, attempt);
+        const r = evaluate(this, frame, node, node.input, path, attempt);
         if (!r) return;
         const condition = isTruthy((r.value as { condition?: unknown }).condition);
         this.succeed(
@@ -753,7 +681,7 @@ export class RunExecutor {
       case 'switch': {
         let port = 'default';
         for (const c of node.cases ?? []) {
-          const r = this.evaluate(frame, node, c.when, path, attempt);
+          const r = evaluate(this, frame, node, c.when, path, attempt);
           if (!r) return;
           if (isTruthy(r.value)) {
             port = c.port;
@@ -789,10 +717,10 @@ export class RunExecutor {
   }
 
   runPure(frame: Frame, node: CNode, path: string, attempt: number): void {
-    const r = this.evaluate(frame, node, node.input, path, attempt);
+    const r = evaluate(this, frame, node, node.input, path, attempt);
     if (!r) return;
     const input = (r.value ?? {}) as Record<string, unknown>;
-    const secrets = this.secretValues(node.input);
+    const secrets = secretValues(this, node.input);
     switch (node.type) {
       case 'transform':
         this.succeed(frame, node, path, attempt, redact(input, secrets));
@@ -951,7 +879,8 @@ export class RunExecutor {
         },
         frame,
       );
-      this.ensureTimer(
+      ensureTimer(
+        this,
         path,
         'retry',
         dueAt,
@@ -1003,8 +932,8 @@ export class RunExecutor {
     if (Array.isArray(on)) return on.includes(error.code);
     if (node.retryOn) {
       try {
-        const scope = { ...this.scope(frame, node.retryOn, node), error };
-        return isTruthy(node.retryOn.value.evaluate(scope));
+        const withError = { ...scope(this, frame, node.retryOn, node), error };
+        return isTruthy(node.retryOn.value.evaluate(withError));
       } catch {
         return false;
       }
@@ -1042,77 +971,5 @@ export class RunExecutor {
       this.emit({ type: 'NodeFailed', path, attempt, error }, frame);
     }
     this.frameFailed(frame, { ...error, nodePath: error.nodePath ?? path });
-  }
-
-  // ---------------------------------------------------------------------------------------
-  // Timers
-
-  /** Records (if not yet recorded) and arms a timer. Ids are deterministic for replay. */
-  ensureTimer(
-    path: string,
-    purpose: TimerPurpose,
-    dueAt: number,
-    attempt: number,
-    fire: () => void,
-    frame?: Frame,
-  ): void {
-    const timerId = `${path}@${purpose}#${attempt}`;
-    if (!this.state.timers.has(timerId)) {
-      this.emit(
-        {
-          type: 'TimerScheduled',
-          timerId,
-          path,
-          dueAt,
-          purpose,
-        },
-        frame,
-      );
-    }
-    this.armTimer(timerId, dueAt, fire);
-  }
-
-  armTimer(timerId: string, dueAt: number, fire: () => void): void {
-    const existing = this.timers.get(timerId);
-    if (existing) this.services.clock.clearTimer(existing);
-    this.timerTargets.set(timerId, fire);
-    const delay = dueAt - this.services.clock.now();
-    const onFire = () => {
-      this.timers.delete(timerId);
-      this.enqueue(() => {
-        if (this.ended || !this.state.timers.has(timerId)) return;
-        const timer = this.state.timers.get(timerId)!;
-        this.emit({ type: 'TimerFired', timerId, path: timer.path });
-        this.timerTargets.delete(timerId);
-        fire();
-      });
-    };
-    if (delay <= 0) {
-      this.push(onFire);
-      return;
-    }
-    this.timers.set(timerId, this.services.clock.setTimer(delay, onFire));
-  }
-
-  clearTimersOf(path: string): void {
-    for (const [timerId, timer] of this.state.timers) {
-      if (timer.path !== path) continue;
-      const handle = this.timers.get(timerId);
-      if (handle) this.services.clock.clearTimer(handle);
-      this.timers.delete(timerId);
-      this.timerTargets.delete(timerId);
-      this.emit({ type: 'TimerFired', timerId, path });
-    }
-  }
-
-  runTimedOut(): void {
-    if (this.ended) return;
-    failRun(
-      this,
-      engineError(
-        'E_RUN_TIMEOUT',
-        `The run took longer than the flow's timeoutMs (${this.flow.def.timeoutMs ?? 0} ms).`,
-      ),
-    );
   }
 }

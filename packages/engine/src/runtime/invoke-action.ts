@@ -12,6 +12,7 @@ import {
   structuredCloneJson,
   type InFlight,
 } from './executor-support.ts';
+import { evaluate, secretValues } from './run-scope.ts';
 
 // Actions (http, code, host connectors): input validation, the step cache, slots,
 // timeouts, and the call itself with its context.
@@ -38,7 +39,7 @@ export function startAction(
     );
     return;
   }
-  const r = ex.evaluate(frame, node, node.input, path, attempt);
+  const r = evaluate(ex, frame, node, node.input, path, attempt);
   if (!r) return;
   // JSON-normalised first: what the schema checks is exactly what the action receives
   // (a property whose value is undefined is absent, as it would be after storage).
@@ -64,9 +65,9 @@ export function startAction(
       return;
     }
   }
-  const secrets = ex.secretValues(node.input);
+  const secrets = secretValues(ex, node.input);
   const cacheKey = node.cacheKey
-    ? ex.evaluate(frame, node, node.cacheKey, path, attempt)
+    ? evaluate(ex, frame, node, node.cacheKey, path, attempt)
     : undefined;
   if (node.cacheKey && !cacheKey) return;
   const key = cacheKey

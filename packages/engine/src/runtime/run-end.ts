@@ -9,6 +9,8 @@ import type { NodeRecord } from './run-state.ts';
 import type { RunExecutor } from './executor.ts';
 import { normalizeJson, structuredCloneJson } from './executor-support.ts';
 import { bodyOutput } from './containers.ts';
+import { scope, secretValues } from './run-scope.ts';
+import { clearTimersOf } from './timers.ts';
 
 // The end of a run: its output, or compensation in reverse order and onFailure.
 
@@ -18,7 +20,7 @@ export function mainDone(ex: RunExecutor, frame: Frame): void {
   if (ex.state.returned) output = ex.state.returned.value;
   else if (ex.flow.output) {
     try {
-      output = ex.flow.output.value.evaluate(ex.scope(frame, ex.flow.output));
+      output = ex.flow.output.value.evaluate(scope(ex, frame, ex.flow.output));
     } catch (err) {
       failRun(ex, toNodeError(err));
       return;
@@ -31,7 +33,7 @@ export function mainDone(ex: RunExecutor, frame: Frame): void {
     failRun(ex, checked.error);
     return;
   }
-  ex.clearTimersOf('');
+  clearTimersOf(ex, '');
   ex.emit({ type: 'RunSucceeded', output: checked.value });
   ex.end();
 }
@@ -45,7 +47,7 @@ export function failRun(ex: RunExecutor, error: NodeError): void {
     ex.abortFrame(ex.main, 'E_NODE_ABORTED');
     ex.main.detach();
   }
-  ex.clearTimersOf('');
+  clearTimersOf(ex, '');
   const compensations = [...ex.state.nodes.values()]
     .filter(
       (r) =>
@@ -95,12 +97,12 @@ export function compensate(ex: RunExecutor, rec: NodeRecord, then: () => void): 
   }
   let input: unknown;
   try {
-    input = node.compensateInput!.value.evaluate(ex.scope(frame, node.compensateInput, undefined));
+    input = node.compensateInput!.value.evaluate(scope(ex, frame, node.compensateInput, undefined));
   } catch (err) {
     fail(toNodeError(err));
     return;
   }
-  const secrets = ex.secretValues(node.compensateInput);
+  const secrets = secretValues(ex, node.compensateInput);
   if (!existing)
     ex.emit({
       type: 'NodeStarted',
@@ -196,7 +198,7 @@ export function runOnFailure(ex: RunExecutor, error: NodeError): void {
         let output: unknown;
         try {
           output = graph.output
-            ? graph.output.value.evaluate(ex.scope(f, graph.output))
+            ? graph.output.value.evaluate(scope(ex, f, graph.output))
             : (bodyOutput(ex, f, undefined as unknown as CNode, graph, undefined)?.value ?? null);
         } catch (err) {
           finish(undefined, toNodeError(err));

@@ -6,6 +6,8 @@ import { engineError, toNodeError } from './node-errors.ts';
 import { redact } from './redact.ts';
 import type { RunExecutor } from './executor.ts';
 import { decisionOf, schemaValidator, type Waiter } from './executor-support.ts';
+import { evaluate, secretValues } from './run-scope.ts';
+import { clearTimersOf, ensureTimer } from './timers.ts';
 
 // Parked nodes: approval, waitForEvent, wait and subflow, woken by signals and timers.
 
@@ -16,7 +18,7 @@ export function startWait(
   path: string,
   attempt: number,
 ): void {
-  const r = ex.evaluate(frame, node, node.input, path, attempt);
+  const r = evaluate(ex, frame, node, node.input, path, attempt);
   if (!r) return;
   const input = (r.value ?? {}) as Record<string, unknown>;
   const now = ex.services.clock.now();
@@ -72,7 +74,7 @@ export function startWait(
       ensureChild(ex, frame, node, path, attempt, wait, input);
     }
   }
-  const secrets = ex.secretValues(node.input);
+  const secrets = secretValues(ex, node.input);
   ex.emit(
     {
       type: 'NodeSuspended',
@@ -87,7 +89,8 @@ export function startWait(
   ex.waiters.set(token, waiter);
   if (wait.deadline !== undefined) {
     const purpose: TimerPurpose = wait.kind === 'wait' ? 'wait' : 'deadline';
-    ex.ensureTimer(
+    ensureTimer(
+      ex,
       path,
       purpose,
       wait.deadline,
@@ -169,7 +172,7 @@ export function checkSignal(waiter: Waiter, payload: unknown): void {
 export function completeWait(ex: RunExecutor, waiter: Waiter, payload: unknown): void {
   const { frame, node, path, attempt, wait } = waiter;
   ex.waiters.delete(wait.token);
-  ex.clearTimersOf(path);
+  clearTimersOf(ex, path);
   const p = (payload ?? {}) as Record<string, unknown>;
   switch (wait.kind) {
     case 'approval': {
