@@ -1,0 +1,230 @@
+import type {
+  FlowDefinition,
+  FlowStore,
+  RunEvent,
+  RunStore,
+  RunSummary,
+  WaitInfo,
+} from '@millrace/engine';
+import { isMillraceError, stateToSnapshot, foldEvents } from '@millrace/engine';
+
+/** The test-framework seam: node:test, mocha (web-test-runner) or anything with these two. */
+export interface ConformanceHarness {
+  test(name: string, fn: () => Promise<void>): void;
+  equal(actual: unknown, expected: unknown, message?: string): void;
+  deepEqual(actual: unknown, expected: unknown, message?: string): void;
+  ok(value: unknown, message?: string): void;
+}
+
+/** Makes a fresh, empty store for each test (and cleans it up afterwards, if needed). */
+export type StoreFactory = () => Promise<{
+  store: FlowStore & RunStore;
+  dispose?: () => Promise<void>;
+}>;
+
+const T0 = Date.UTC(2026, 0, 1);
+
+function created(runId: string, flowId: string, at: number): RunEvent {
+  return {
+    type: 'RunCreated',
+    seq: 1,
+    at,
+    runId,
+    flowId,
+    flowVersion: 1,
+    input: { n: 1 },
+    trigger: { kind: 'api' },
+    vars: {},
+  };
+}
+
+function summaryOf(events: readonly RunEvent[], waiting: readonly WaitInfo[] = []): RunSummary {
+  const state = foldEvents(events)!;
+  return {
+    runId: state.runId,
+    flowId: state.flowId,
+    flowVersion: state.flowVersion,
+    status: state.status,
+    createdAt: state.createdAt,
+    updatedAt: state.updatedAt,
+    waiting,
+    lastSeq: state.lastSeq,
+    ...(state.startedAt === undefined ? {} : { startedAt: state.startedAt }),
+    ...(state.finishedAt === undefined ? {} : { finishedAt: state.finishedAt }),
+  };
+}
+
+const flow = (id: string, name?: string): FlowDefinition => ({
+  format: 'millrace.flow/v1',
+  id,
+  ...(name ? { name } : {}),
+  nodes: [{ id: 'a', type: 'transform' }],
+});
+
+/**
+ * The behaviour every FlowStore + RunStore must have (DESIGN §6): one suite, run against the
+ * memory store (the reference) and every adapter. `name` prefixes the test names.
+ */
+export function storeConformance(name: string, make: StoreFactory, t: ConformanceHarness): void {
+  const it = (title: string, fn: (store: FlowStore & RunStore) => Promise<void>) =>
+    t.test(`${name}: ${title}`, async () => {
+      const { store, dispose } = await make();
+      try {
+        await fn(store);
+      } finally {
+        await dispose?.();
+      }
+    });
+
+  it('deploying a flow twice stores versions 1 and 2, and the latest is returned by default', async (s) => {
+    const v1 = await s.saveFlow(flow('f', 'First'), T0);
+    const v2 = await s.saveFlow(flow('f', 'Second'), T0 + 1);
+    t.equal(v1.version, 1);
+    t.equal(v2.version, 2);
+    t.equal((await s.getFlow('f'))?.definition.name, 'Second');
+    t.equal((await s.getFlow('f', 1))?.definition.name, 'First');
+    t.equal(await s.getFlow('f', 3), undefined);
+    t.equal(await s.getFlow('nope'), undefined);
+    t.deepEqual(await s.listVersions('f'), [1, 2]);
+    const list = await s.listFlows();
+    t.deepEqual(
+      list.map((f) => [f.id, f.latestVersion, f.name]),
+      [['f', 2, 'Second']],
+    );
+  });
+
+  it('appends events and loads them back in order with the summary', async (s) => {
+    const e1 = created('r1', 'f', T0);
+    const e2: RunEvent = {
+      type: 'NodeSucceeded',
+      seq: 2,
+      at: T0 + 1,
+      path: 'a',
+      attempt: 1,
+      output: { v: 1 },
+    };
+    await s.append('r1', [e1], summaryOf([e1]));
+    await s.append('r1', [e2], summaryOf([e1, e2]));
+    const loaded = await s.load('r1');
+    t.deepEqual(loaded?.events, [e1, e2]);
+    t.equal(loaded?.summary.lastSeq, 2);
+    t.deepEqual(await s.readEvents('r1', 1), [e2]);
+    t.deepEqual(await s.readEvents('r1'), [e1, e2]);
+    t.deepEqual(await s.readEvents('missing'), []);
+    t.equal(await s.load('missing'), undefined);
+  });
+
+  it('rejects an append that does not continue the log (E_STORE_CONFLICT) and keeps the log', async (s) => {
+    const e1 = created('r1', 'f', T0);
+    await s.append('r1', [e1], summaryOf([e1]));
+    let code: unknown;
+    try {
+      await s.append('r1', [{ ...e1, seq: 1 }], summaryOf([e1]));
+    } catch (err) {
+      code = isMillraceError(err) ? err.code : err;
+    }
+    t.equal(code, 'E_STORE_CONFLICT');
+    t.equal((await s.load('r1'))?.events.length, 1);
+  });
+
+  it('snapshots shorten the events a load returns', async (s) => {
+    const events: RunEvent[] = [created('r1', 'f', T0)];
+    for (let i = 2; i <= 5; i++)
+      events.push({
+        type: 'NodeLogged',
+        seq: i,
+        at: T0 + i,
+        path: 'a',
+        level: 'info',
+        message: `m${i}`,
+      });
+    await s.append('r1', events, summaryOf(events));
+    await s.saveSnapshot('r1', 3, stateToSnapshot(foldEvents(events.slice(0, 3))!));
+    const loaded = await s.load('r1');
+    t.equal(loaded?.snapshot?.seq, 3);
+    t.deepEqual(
+      loaded?.events.map((e) => e.seq),
+      [4, 5],
+    );
+  });
+
+  it('lists runs newest first, filtered by flow and status, with limit and paging', async (s) => {
+    for (let i = 0; i < 5; i++) {
+      const e = created(`r${i}`, i % 2 === 0 ? 'even' : 'odd', T0 + i * 1000);
+      const events: RunEvent[] =
+        i === 4 ? [e, { type: 'RunSucceeded', seq: 2, at: T0 + i * 1000 + 1, output: null }] : [e];
+      await s.append(`r${i}`, events, summaryOf(events));
+    }
+    t.deepEqual(
+      (await s.listRuns()).map((r) => r.runId),
+      ['r4', 'r3', 'r2', 'r1', 'r0'],
+    );
+    t.deepEqual(
+      (await s.listRuns({ flowId: 'even' })).map((r) => r.runId),
+      ['r4', 'r2', 'r0'],
+    );
+    t.deepEqual(
+      (await s.listRuns({ status: 'succeeded' })).map((r) => r.runId),
+      ['r4'],
+    );
+    t.deepEqual(
+      (await s.listRuns({ status: ['running', 'succeeded'], limit: 2 })).map((r) => r.runId),
+      ['r4', 'r3'],
+    );
+    t.deepEqual(
+      (await s.listRuns({ before: T0 + 2000 })).map((r) => r.runId),
+      ['r1', 'r0'],
+    );
+    t.deepEqual((await s.listUnfinished()).map((r) => r.runId).sort(), ['r0', 'r1', 'r2', 'r3']);
+    t.equal((await s.getSummary('r4'))?.status, 'succeeded');
+  });
+
+  it('indexes parked nodes by token, and forgets them when the summary drops them', async (s) => {
+    const wait: WaitInfo = {
+      kind: 'approval',
+      token: 'tok-1',
+      path: 'ask',
+      approvers: ['dana'],
+      deadline: T0 + 60_000,
+    };
+    const e1 = created('r1', 'f', T0);
+    const e2: RunEvent = {
+      type: 'NodeSuspended',
+      seq: 2,
+      at: T0 + 1,
+      path: 'ask',
+      attempt: 1,
+      wait,
+    };
+    await s.append('r1', [e1, e2], summaryOf([e1, e2], [wait]));
+    t.deepEqual(await s.findWaiting('tok-1'), { ...wait, runId: 'r1', flowId: 'f' });
+    t.equal((await s.listWaiting({ flowId: 'f' })).length, 1);
+    t.equal((await s.listWaiting({ flowId: 'other' })).length, 0);
+    const e3: RunEvent = {
+      type: 'SignalReceived',
+      seq: 3,
+      at: T0 + 2,
+      path: 'ask',
+      token: 'tok-1',
+      payload: { approved: true },
+    };
+    await s.append('r1', [e3], summaryOf([e1, e2, e3]));
+    t.equal(await s.findWaiting('tok-1'), undefined);
+    t.equal((await s.listWaiting()).length, 0);
+  });
+
+  it('an append without events re-syncs the summary of an existing run', async (s) => {
+    const wait: WaitInfo = { kind: 'wait', token: 'tok-2', path: 'pause', deadline: T0 + 5 };
+    const e1 = created('r1', 'f', T0);
+    await s.append('r1', [e1], summaryOf([e1]));
+    await s.append('r1', [], summaryOf([e1], [wait]));
+    t.equal((await s.findWaiting('tok-2'))?.runId, 'r1');
+  });
+
+  it('the step cache returns entries until they expire', async (s) => {
+    await s.putCache('k', { value: { v: 1 }, expiresAt: T0 + 100 });
+    t.deepEqual((await s.getCache('k', T0 + 50))?.value, { v: 1 });
+    t.equal(await s.getCache('k', T0 + 100), undefined);
+    t.equal(await s.getCache('other', T0), undefined);
+  });
+}
