@@ -1,25 +1,46 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { MillraceError } from '@millrace/engine';
+import type {
+  CacheEntry,
+  RunEvent,
+  RunStateSnapshot,
+  RunSummary,
+  StoredFlow,
+  WaitingEntry,
+} from '@millrace/engine';
 
 /** The IndexedDB schema of a Millrace store. Bump SCHEMA_VERSION and add a migration step. */
 export interface MillraceDbSchema extends DBSchema {
   flows: {
     key: [string, number];
-    value: { id: string; version: number; definition: unknown; deployedAt: string };
+    value: StoredFlow;
     indexes: { byId: string };
   };
   runs: {
     key: string;
-    value: { id: string; flowId: string; status: string; updatedAt: string; state: unknown };
-    indexes: { byFlow: string; byStatus: string };
+    value: RunSummary;
+    indexes: { byFlow: string; byStatus: string; byCreated: number };
   };
   events: {
     key: [string, number];
-    value: { runId: string; seq: number; event: unknown };
+    value: { runId: string; seq: number; event: RunEvent };
+  };
+  snapshots: {
+    key: string;
+    value: { runId: string; seq: number; state: RunStateSnapshot };
+  };
+  waiting: {
+    key: string;
+    value: WaitingEntry;
+    indexes: { byRun: string; byFlow: string };
+  };
+  cache: {
+    key: string;
+    value: CacheEntry & { key: string };
   };
 }
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export type MillraceDb = IDBPDatabase<MillraceDbSchema>;
 
@@ -35,16 +56,28 @@ export async function openMillraceDb(name = 'millrace'): Promise<MillraceDb> {
     );
   }
   return openDB<MillraceDbSchema>(name, SCHEMA_VERSION, {
-    upgrade(db, oldVersion) {
+    upgrade(db, oldVersion, _newVersion, tx) {
       // One step per version: never drop a store that holds user data.
       if (oldVersion < 1) {
         const flows = db.createObjectStore('flows', { keyPath: ['id', 'version'] });
         flows.createIndex('byId', 'id');
-        const runs = db.createObjectStore('runs', { keyPath: 'id' });
-        runs.createIndex('byFlow', 'flowId');
-        runs.createIndex('byStatus', 'status');
         db.createObjectStore('events', { keyPath: ['runId', 'seq'] });
       }
+      if (oldVersion < 2) {
+        // Version 1 had a placeholder `runs` store that no release ever wrote to; version 2
+        // keeps run summaries keyed by runId.
+        if (oldVersion >= 1) db.deleteObjectStore('runs');
+        const runs = db.createObjectStore('runs', { keyPath: 'runId' });
+        runs.createIndex('byFlow', 'flowId');
+        runs.createIndex('byStatus', 'status');
+        runs.createIndex('byCreated', 'createdAt');
+        db.createObjectStore('snapshots', { keyPath: 'runId' });
+        const waiting = db.createObjectStore('waiting', { keyPath: 'token' });
+        waiting.createIndex('byRun', 'runId');
+        waiting.createIndex('byFlow', 'flowId');
+        db.createObjectStore('cache', { keyPath: 'key' });
+      }
+      void tx;
     },
     blocked() {
       // Another tab holds an older version open; it will be asked to close via versionchange.

@@ -1,25 +1,47 @@
 import 'fake-indexeddb/auto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { openDB } from 'idb';
 import { SCHEMA_VERSION, openMillraceDb } from '@millrace/adapters/indexeddb';
 
-test('creates the flows, runs and events stores with their indexes', async () => {
+test('creates every store with its indexes', async () => {
   const db = await openMillraceDb('node-schema-test');
   assert.equal(db.version, SCHEMA_VERSION);
-  assert.deepEqual([...db.objectStoreNames].sort(), ['events', 'flows', 'runs']);
-  const tx = db.transaction('runs');
-  assert.deepEqual([...tx.store.indexNames].sort(), ['byFlow', 'byStatus']);
+  assert.deepEqual([...db.objectStoreNames].sort(), [
+    'cache',
+    'events',
+    'flows',
+    'runs',
+    'snapshots',
+    'waiting',
+  ]);
+  const tx = db.transaction(['runs', 'waiting']);
+  assert.deepEqual([...tx.objectStore('runs').indexNames].sort(), [
+    'byCreated',
+    'byFlow',
+    'byStatus',
+  ]);
+  assert.deepEqual([...tx.objectStore('waiting').indexNames].sort(), ['byFlow', 'byRun']);
   await tx.done;
   db.close();
 });
 
-test('reopening keeps stored data', async () => {
-  const first = await openMillraceDb('node-reopen-test');
-  await first.put('flows', { id: 'f', version: 1, definition: { name: 'F' }, deployedAt: 'now' });
-  first.close();
-  const second = await openMillraceDb('node-reopen-test');
-  const row = await second.get('flows', ['f', 1]);
-  assert.deepEqual(row?.definition, { name: 'F' });
-  assert.deepEqual(await second.getAllFromIndex('flows', 'byId', 'f').then((r) => r.length), 1);
-  second.close();
+test('upgrading a version-1 database keeps its flows and events', async () => {
+  const old = await openDB('node-upgrade-test', 1, {
+    upgrade(db) {
+      db.createObjectStore('flows', { keyPath: ['id', 'version'] }).createIndex('byId', 'id');
+      const runs = db.createObjectStore('runs', { keyPath: 'id' });
+      runs.createIndex('byFlow', 'flowId');
+      runs.createIndex('byStatus', 'status');
+      db.createObjectStore('events', { keyPath: ['runId', 'seq'] });
+    },
+  });
+  await old.put('flows', { id: 'f', version: 1, definition: { name: 'F' }, deployedAt: 1 });
+  await old.put('events', { runId: 'r', seq: 1, event: { type: 'RunCreated' } });
+  old.close();
+  const db = await openMillraceDb('node-upgrade-test');
+  assert.equal(db.version, SCHEMA_VERSION);
+  assert.deepEqual((await db.get('flows', ['f', 1]))?.definition, { name: 'F' });
+  assert.equal((await db.getAll('events')).length, 1);
+  db.close();
 });

@@ -1,0 +1,179 @@
+import {
+  MillraceError,
+  isFinished,
+  type CacheEntry,
+  type FlowDefinition,
+  type FlowStore,
+  type FlowSummary,
+  type LoadedRun,
+  type RunEvent,
+  type RunQuery,
+  type RunStore,
+  type RunSummary,
+  type StoredFlow,
+} from '@millrace/engine';
+import { openMillraceDb, type MillraceDb } from './open-database.ts';
+
+export interface IndexedDbStore extends FlowStore, RunStore {
+  readonly db: MillraceDb;
+  close(): void;
+}
+
+/**
+ * A FlowStore and RunStore in the browser's IndexedDB (through idb): flows, runs and their
+ * events survive reloads. Each append is one readwrite transaction over the events, the run's
+ * summary and the waiting index, and checks the sequence first, so two tabs running the same
+ * run cannot fork its log (E_STORE_CONFLICT). Values are stored by structured clone.
+ */
+export async function createIndexedDbStore(
+  options: { readonly name?: string } = {},
+): Promise<IndexedDbStore> {
+  const db = await openMillraceDb(options.name ?? 'millrace');
+  return {
+    db,
+    close: () => db.close(),
+
+    async saveFlow(definition: FlowDefinition, deployedAt: number): Promise<StoredFlow> {
+      const tx = db.transaction('flows', 'readwrite');
+      const versions = await tx.store.index('byId').getAllKeys(definition.id);
+      const version = versions.reduce((max, [, v]) => Math.max(max, v), 0) + 1;
+      const stored: StoredFlow = {
+        id: definition.id,
+        version,
+        definition: { ...definition, version },
+        deployedAt,
+      };
+      await tx.store.add(stored);
+      await tx.done;
+      return stored;
+    },
+    async getFlow(id, version) {
+      if (version !== undefined) return db.get('flows', [id, version]);
+      const versions = await db.getAllFromIndex('flows', 'byId', id);
+      return versions.sort((a, b) => a.version - b.version).pop();
+    },
+    async listFlows(): Promise<FlowSummary[]> {
+      const latest = new Map<string, StoredFlow>();
+      for (const f of await db.getAll('flows')) {
+        const seen = latest.get(f.id);
+        if (!seen || seen.version < f.version) latest.set(f.id, f);
+      }
+      return [...latest.values()].map((f) => ({
+        id: f.id,
+        latestVersion: f.version,
+        deployedAt: f.deployedAt,
+        ...(f.definition.name === undefined ? {} : { name: f.definition.name }),
+      }));
+    },
+    async listVersions(id) {
+      return (await db.getAllKeysFromIndex('flows', 'byId', id))
+        .map(([, v]) => v)
+        .sort((a, b) => a - b);
+    },
+
+    async append(runId: string, events: readonly RunEvent[], summary: RunSummary): Promise<void> {
+      const tx = db.transaction(['runs', 'events', 'waiting'], 'readwrite');
+      const runs = tx.objectStore('runs');
+      const previous = await runs.get(runId);
+      const first = events[0];
+      if (!first && !previous) {
+        tx.abort();
+        await tx.done.catch(() => undefined);
+        throw new MillraceError('E_INVALID_ARGUMENT', `Run "${runId}" does not exist.`);
+      }
+      const expected = (previous?.lastSeq ?? 0) + 1;
+      if (first && first.seq !== expected) {
+        tx.abort();
+        await tx.done.catch(() => undefined);
+        throw new MillraceError(
+          'E_STORE_CONFLICT',
+          `Run "${runId}": append starts at seq ${first.seq} but the log ends at ${expected - 1}; another engine wrote to this run.`,
+          { details: { runId, expected, got: first.seq } },
+        );
+      }
+      const eventStore = tx.objectStore('events');
+      for (const event of events) void eventStore.add({ runId, seq: event.seq, event });
+      void runs.put(summary);
+      const waiting = tx.objectStore('waiting');
+      for (const token of await waiting.index('byRun').getAllKeys(runId))
+        void waiting.delete(token);
+      for (const w of summary.waiting) void waiting.put({ ...w, runId, flowId: summary.flowId });
+      await tx.done;
+    },
+    async load(runId): Promise<LoadedRun | undefined> {
+      const tx = db.transaction(['runs', 'events', 'snapshots']);
+      const summary = await tx.objectStore('runs').get(runId);
+      if (!summary) return undefined;
+      const snapshot = await tx.objectStore('snapshots').get(runId);
+      const from = snapshot?.seq ?? 0;
+      const rows = await tx
+        .objectStore('events')
+        .getAll(IDBKeyRange.bound([runId, from + 1], [runId, Infinity]));
+      await tx.done;
+      const events = rows.map((r) => r.event);
+      return snapshot
+        ? { summary, snapshot: { seq: snapshot.seq, state: snapshot.state }, events }
+        : { summary, events };
+    },
+    async readEvents(runId, afterSeq = 0) {
+      const rows = await db.getAll(
+        'events',
+        IDBKeyRange.bound([runId, afterSeq + 1], [runId, Infinity]),
+      );
+      return rows.map((r) => r.event);
+    },
+    async saveSnapshot(runId, seq, state) {
+      const tx = db.transaction(['runs', 'snapshots'], 'readwrite');
+      if (!(await tx.objectStore('runs').get(runId))) {
+        tx.abort();
+        await tx.done.catch(() => undefined);
+        throw new MillraceError(
+          'E_INVALID_ARGUMENT',
+          `Cannot snapshot run "${runId}": it has no events.`,
+        );
+      }
+      const existing = await tx.objectStore('snapshots').get(runId);
+      if (!existing || existing.seq < seq)
+        void tx.objectStore('snapshots').put({ runId, seq, state });
+      await tx.done;
+    },
+    getSummary: (runId) => db.get('runs', runId),
+    async listRuns(query: RunQuery = {}) {
+      const statuses =
+        query.status === undefined ? undefined : ([] as string[]).concat(query.status);
+      const all =
+        query.flowId !== undefined
+          ? await db.getAllFromIndex('runs', 'byFlow', query.flowId)
+          : await db.getAll('runs');
+      return all
+        .filter(
+          (r) =>
+            (!statuses || statuses.includes(r.status)) &&
+            (query.before === undefined || r.createdAt < query.before),
+        )
+        .sort((a, b) => b.createdAt - a.createdAt || (a.runId < b.runId ? 1 : -1))
+        .slice(0, query.limit ?? 50);
+    },
+    async listUnfinished() {
+      return (await db.getAll('runs')).filter((r) => !isFinished(r.status));
+    },
+    findWaiting: (token) => db.get('waiting', token),
+    async listWaiting(query = {}) {
+      return query.flowId === undefined
+        ? db.getAll('waiting')
+        : db.getAllFromIndex('waiting', 'byFlow', query.flowId);
+    },
+    async getCache(key, now) {
+      const entry = await db.get('cache', key);
+      if (!entry) return undefined;
+      if (entry.expiresAt <= now) {
+        await db.delete('cache', key);
+        return undefined;
+      }
+      return { value: entry.value, expiresAt: entry.expiresAt };
+    },
+    async putCache(key, entry: CacheEntry) {
+      await db.put('cache', { ...entry, key });
+    },
+  };
+}
