@@ -20,6 +20,6 @@ const logged = run?.nodes.find((n) => n.nodeId === 'notify')?.logs[0]?.message;
 status.textContent = reply.ok
   ? `Engine ready in a Web Worker (flow version ${reply.flowVersion}). Sample run ${run?.status ?? 'missing'}: ${logged ?? 'no log'}.`
   : 'Engine failed to start.';
-await designer.updateComplete;
+await designer.layoutComplete;
 // The screenshot step of CI waits for this marker.
 document.body.dataset['ready'] = 'true';

@@ -53,3 +53,12 @@ export { overlayOf, parsePath, runFromEvents } from './core/run-overlay.ts';
 export type { IterationChoice, NodeOverlay } from './core/run-overlay.ts';
 export { outlineOf } from './core/outline.ts';
 export type { OutlineItem } from './core/outline.ts';
+export {
+  arrowHeadPath,
+  clipText,
+  edgePath,
+  indexFlow,
+  inputSummary,
+  triggerSummary,
+  viewportTransform,
+} from './core/canvas-geometry.ts';

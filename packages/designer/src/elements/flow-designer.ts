@@ -1,6 +1,40 @@
-import { LitElement, html } from 'lit';
-import { property } from 'lit/decorators.js';
+import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import {
+  validateFlow,
+  type ActionCatalog,
+  type Diagnostic,
+  type FlowNode,
+  type RunView,
+  type Trigger,
+} from '@millrace/engine';
 import { designerStyles } from '../styles/designer-styles.ts';
+import type { LayoutEdge, LayoutNode, LayoutResult } from '../core/layout-result.ts';
+import { boundsOf } from '../core/layout-result.ts';
+import {
+  CARD_PADDING_X,
+  CARD_PADDING_Y,
+  ICON_SIZE,
+  LINE_GAP,
+  PORT_RADIUS,
+  TEXT_LINE_HEIGHT,
+  TITLE_LINE_HEIGHT,
+  EDGE_LABEL_PADDING_X,
+} from '../core/node-size.ts';
+import {
+  arrowHeadPath,
+  clipText,
+  edgePath,
+  indexFlow,
+  inputSummary,
+  triggerSummary,
+  viewportTransform,
+} from '../core/canvas-geometry.ts';
+import { IDENTITY_VIEWPORT, fitRect, panBy, zoomAt, type Viewport } from '../core/viewport.ts';
+import { overlayOf, type NodeOverlay } from '../core/run-overlay.ts';
+import { createLayoutEngine, type LayoutEngine } from '../layout/layout-client.ts';
+import { isLayoutStale } from '../layout/layout-errors.ts';
 
 /** The part of a flow definition this element reads so far. */
 export interface FlowLike {
@@ -14,13 +48,40 @@ export interface DesignerStrings {
   readonly untitled: string;
   readonly noFlow: string;
   readonly nodeCount: (n: number) => string;
+  readonly zoomIn: string;
+  readonly zoomOut: string;
+  readonly fit: string;
+  readonly canvas: (flowName: string) => string;
+  readonly nodeLabel: (name: string, type: string, status?: string) => string;
+  readonly errors: (n: number) => string;
+  readonly attempt: (n: number) => string;
+  readonly layoutFailed: string;
 }
 
 export const DEFAULT_STRINGS: DesignerStrings = {
   untitled: 'Untitled flow',
   noFlow: 'No flow loaded.',
   nodeCount: (n) => (n === 1 ? '1 node' : `${n} nodes`),
+  zoomIn: 'Zoom in',
+  zoomOut: 'Zoom out',
+  fit: 'Fit to view',
+  canvas: (name) => name,
+  nodeLabel: (name, type, status) => `${name} (${type})${status ? `, ${status}` : ''}`,
+  errors: (n) => (n === 1 ? '1 error' : `${n} errors`),
+  attempt: (n) => `attempt ${n}`,
+  layoutFailed: 'The flow could not be laid out.',
 };
+
+/** Characters that fit a card's text lines (CARD_WIDTH minus padding at ~7px per char). */
+const TITLE_CHARS = 24;
+const LINE_CHARS = 28;
+const ZOOM_STEP = 1.2;
+
+function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
 
 /**
  * The `<flow-designer>` element. Not registered by itself: `define()` registers a fresh
@@ -32,24 +93,365 @@ export class FlowDesignerBase extends LitElement {
   /** The flow to show (a `millrace.flow/v1` document). */
   @property({ attribute: false }) flow: FlowLike | undefined = undefined;
 
+  /** The host's actions (ports, titles, icons). */
+  @property({ attribute: false }) catalog: ActionCatalog | undefined = undefined;
+
   /** Replaces any of the default strings. */
   @property({ attribute: false }) strings: Partial<DesignerStrings> = {};
 
   @property({ type: Boolean, reflect: true }) readonly = false;
 
+  /**
+   * The layout engine; by default one is created on first use (a worker when possible).
+   * Hosts and tests may pass `createLayoutEngine({ mainThread: true })`.
+   */
+  @property({ attribute: false }) layoutEngine: LayoutEngine | undefined = undefined;
+
+  /** Diagnostics to mark; computed with `validateFlow` when not given. */
+  @property({ attribute: false }) diagnostics: readonly Diagnostic[] | undefined = undefined;
+
+  /** A run to overlay (from `engine.getRun`). */
+  @property({ attribute: false }) run: RunView | undefined = undefined;
+
+  /** The layout drawn now. */
+  @state() protected layout: LayoutResult | undefined = undefined;
+  @state() private layoutError = false;
+
+  private viewport: Viewport = IDENTITY_VIEWPORT;
+  private ownEngine: LayoutEngine | undefined;
+  private fitPending = true;
+  private drag: { id: number; x: number; y: number } | undefined;
+  private computedDiagnostics: readonly Diagnostic[] = [];
+  private pendingLayout: Promise<void> = Promise.resolve();
+
+  /** Resolves when the layout requested by the last change of `flow` or `catalog` is drawn. */
+  get layoutComplete(): Promise<void> {
+    return this.updateComplete.then(() => this.pendingLayout);
+  }
+
   private get text(): DesignerStrings {
     return { ...DEFAULT_STRINGS, ...this.strings };
+  }
+
+  /** The current pan/zoom transform. */
+  get view(): Viewport {
+    return this.viewport;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.ownEngine?.dispose();
+    this.ownEngine = undefined;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('flow')) {
+      // A different flow (not an edit of this one) is fitted again once laid out.
+      const previous = changed.get('flow') as FlowLike | undefined;
+      if (previous?.id !== this.flow?.id) this.fitPending = true;
+    }
+    if (changed.has('flow') || changed.has('catalog') || changed.has('diagnostics')) {
+      if (this.diagnostics === undefined && this.flow) {
+        try {
+          this.computedDiagnostics = validateFlow(
+            this.flow,
+            this.catalog === undefined ? {} : { catalog: this.catalog },
+          );
+        } catch {
+          this.computedDiagnostics = [];
+        }
+      }
+    }
+    if (changed.has('flow') || changed.has('catalog') || changed.has('layoutEngine')) {
+      this.pendingLayout = this.relayout();
+    }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('flow') && this.flow) {
+      this.dispatchEvent(
+        new CustomEvent('flow-validate', {
+          bubbles: true,
+          composed: true,
+          detail: { diagnostics: this.currentDiagnostics() },
+        }),
+      );
+    }
+    if ((changed as PropertyValues).has('layout') && this.layout && this.fitPending) {
+      this.fitPending = false;
+      this.fit();
+    }
+  }
+
+  private currentDiagnostics(): readonly Diagnostic[] {
+    return this.diagnostics ?? this.computedDiagnostics;
+  }
+
+  /** Lays the flow out again; resolves when the new layout is drawn (or superseded). */
+  async relayout(): Promise<void> {
+    const flow = this.flow;
+    if (!flow) {
+      this.layout = undefined;
+      return;
+    }
+    const engine = this.layoutEngine ?? (this.ownEngine ??= createLayoutEngine());
+    try {
+      const result = await engine.layout(flow, this.catalog);
+      if (flow !== this.flow) return;
+      this.layout = result;
+      this.layoutError = false;
+      await this.updateComplete;
+    } catch (error) {
+      if (isLayoutStale(error)) return;
+      if (flow !== this.flow) return;
+      this.layout = undefined;
+      this.layoutError = true;
+    }
+  }
+
+  /** Zooms and pans so the whole flow is visible. */
+  fit(): void {
+    const svgEl = this.renderRoot.querySelector('svg');
+    if (!this.layout || !svgEl) return;
+    const box = svgEl.getBoundingClientRect();
+    this.setViewport(fitRect(boundsOf(this.layout), box.width, box.height));
+  }
+
+  /** Zooms by `factor` around the centre of the canvas. */
+  zoomBy(factor: number): void {
+    const box = this.renderRoot.querySelector('svg')?.getBoundingClientRect();
+    const cx = box ? box.width / 2 : 0;
+    const cy = box ? box.height / 2 : 0;
+    this.setViewport(zoomAt(this.viewport, this.viewport.zoom * factor, cx, cy));
+  }
+
+  /** Applies a viewport as one attribute write: nodes are not re-rendered while panning. */
+  private setViewport(view: Viewport): void {
+    this.viewport = view;
+    this.renderRoot.querySelector('g.viewport')?.setAttribute('transform', viewportTransform(view));
+  }
+
+  private onWheel = (e: WheelEvent): void => {
+    e.preventDefault();
+    if (e.ctrlKey || e.metaKey) {
+      const box = (e.currentTarget as Element).getBoundingClientRect();
+      const factor = Math.exp(-e.deltaY * 0.002);
+      this.setViewport(
+        zoomAt(
+          this.viewport,
+          this.viewport.zoom * factor,
+          e.clientX - box.left,
+          e.clientY - box.top,
+        ),
+      );
+    } else {
+      this.setViewport(panBy(this.viewport, -e.deltaX, -e.deltaY));
+    }
+  };
+
+  private onPointerDown = (e: PointerEvent): void => {
+    if (e.button !== 0 || (e.target as Element).closest('g.node')) return;
+    this.drag = { id: e.pointerId, x: e.clientX, y: e.clientY };
+    try {
+      (e.currentTarget as Element).setPointerCapture(e.pointerId);
+    } catch {
+      // Synthetic or already-released pointers cannot be captured; panning still works.
+    }
+  };
+
+  private onPointerMove = (e: PointerEvent): void => {
+    const drag = this.drag;
+    if (!drag || drag.id !== e.pointerId) return;
+    this.setViewport(panBy(this.viewport, e.clientX - drag.x, e.clientY - drag.y));
+    this.drag = { id: drag.id, x: e.clientX, y: e.clientY };
+  };
+
+  private onPointerUp = (e: PointerEvent): void => {
+    if (this.drag?.id === e.pointerId) this.drag = undefined;
+  };
+
+  private openNode(id: string, overlay: NodeOverlay | undefined): void {
+    this.dispatchEvent(
+      new CustomEvent('node-open', {
+        bubbles: true,
+        composed: true,
+        detail: { nodeId: id, view: overlay?.view },
+      }),
+    );
   }
 
   override render() {
     const flow = this.flow;
     if (!flow) return html`<div class="empty" part="empty">${this.text.noFlow}</div>`;
+    const t = this.text;
+    const name = flow.name ?? t.untitled;
     const count = flow.nodes?.length ?? 0;
     return html`
-      <section part="canvas" role="region" aria-label=${flow.name ?? this.text.untitled}>
-        <header part="toolbar">${flow.name ?? this.text.untitled}</header>
-        <div class="empty">${this.text.nodeCount(count)}</div>
+      <section part="canvas" role="region" aria-label=${t.canvas(name)}>
+        <div class="top">
+          <header part="toolbar">${name}</header>
+          <span class="count">${t.nodeCount(count)}</span>
+          <span class="tools" role="toolbar">
+            <button
+              part="button zoom-out"
+              aria-label=${t.zoomOut}
+              title=${t.zoomOut}
+              @click=${() => this.zoomBy(1 / ZOOM_STEP)}
+            >
+              −
+            </button>
+            <button
+              part="button zoom-in"
+              aria-label=${t.zoomIn}
+              title=${t.zoomIn}
+              @click=${() => this.zoomBy(ZOOM_STEP)}
+            >
+              +
+            </button>
+            <button part="button fit" aria-label=${t.fit} title=${t.fit} @click=${() => this.fit()}>
+              ⤢
+            </button>
+          </span>
+        </div>
+        ${this.layoutError ? html`<div class="empty" role="alert">${t.layoutFailed}</div>` : nothing}
+        ${this.renderCanvas()}
       </section>
     `;
+  }
+
+  private renderCanvas() {
+    const layout = this.layout;
+    const flow = this.flow as Parameters<typeof indexFlow>[0];
+    const byId = indexFlow(flow);
+    const diagnostics = new Map<string, Diagnostic[]>();
+    for (const d of this.currentDiagnostics()) {
+      const nodeId = d.nodeId;
+      if (nodeId === undefined || d.severity !== 'error') continue;
+      diagnostics.set(nodeId, [...(diagnostics.get(nodeId) ?? []), d]);
+    }
+    const overlay = this.run ? overlayOf(this.run) : undefined;
+    const nodes = layout ? [...layout.nodes.values()] : [];
+    return html`<svg
+      part="svg"
+      class="canvas"
+      @wheel=${this.onWheel}
+      @pointerdown=${this.onPointerDown}
+      @pointermove=${this.onPointerMove}
+      @pointerup=${this.onPointerUp}
+      @pointercancel=${this.onPointerUp}
+    >
+      <g class="viewport" transform=${viewportTransform(this.viewport)}>
+        <g class="nodes">
+          ${repeat(
+            nodes,
+            (n) => n.id,
+            (n) => this.renderNode(n, byId.get(n.id), diagnostics.get(n.id), overlay?.get(n.id)),
+          )}
+        </g>
+        <g class="edges">
+          ${repeat(
+            layout?.edges ?? [],
+            (e) => e.id,
+            (e) => this.renderEdge(e),
+          )}
+        </g>
+      </g>
+    </svg>`;
+  }
+
+  private renderEdge(e: LayoutEdge) {
+    return svg`<g part="edge edge-${e.kind}" class="edge" data-edge-id=${e.id} data-from=${e.from} data-to=${e.to}>
+      <path class="edge-line" d=${edgePath(e.points)}></path>
+      <path class="edge-arrow" d=${arrowHeadPath(e.points)}></path>
+      ${
+        e.label
+          ? svg`<g part="edge-label" class="edge-label">
+              <rect x=${e.label.x} y=${e.label.y} width=${e.label.width} height=${e.label.height} rx="3"></rect>
+              <text x=${e.label.x + EDGE_LABEL_PADDING_X} y=${e.label.y + e.label.height - 4}>${clipText(e.label.text, Math.floor((e.label.width - 2 * EDGE_LABEL_PADDING_X) / 7))}</text>
+            </g>`
+          : nothing
+      }
+    </g>`;
+  }
+
+  private renderNode(
+    n: LayoutNode,
+    source: FlowNode | Trigger | undefined,
+    errors: readonly Diagnostic[] | undefined,
+    overlay: NodeOverlay | undefined,
+  ) {
+    const t = this.text;
+    if (n.kind === 'region') {
+      return svg`<g part="region region-${n.type}" class="region" data-node-id=${n.id}>
+        <rect class="region-box" x=${n.x} y=${n.y} width=${n.width} height=${n.height} rx="6"></rect>
+        <text class="region-label" x=${n.x + CARD_PADDING_X} y=${n.y + 16}>${n.type}</text>
+      </g>`;
+    }
+    const isTrigger = n.kind === 'trigger';
+    const name = isTrigger
+      ? ((source as Trigger | undefined)?.id ?? n.id)
+      : ((source as FlowNode | undefined)?.name ?? n.id);
+    const summary = isTrigger
+      ? source
+        ? triggerSummary(source as Trigger)
+        : n.type
+      : source
+        ? inputSummary(source as FlowNode)
+        : '';
+    const status = overlay?.status ?? (this.run && !isTrigger ? 'pending' : undefined);
+    const label = t.nodeLabel(name, n.type, status);
+    const titleY = n.y + CARD_PADDING_Y + TITLE_LINE_HEIGHT - 5;
+    const typeY = titleY + LINE_GAP + TEXT_LINE_HEIGHT;
+    const isBox = n.kind === 'container';
+    const summaryY = isBox || isTrigger ? typeY : typeY + LINE_GAP + TEXT_LINE_HEIGHT;
+    const textX = n.x + CARD_PADDING_X + ICON_SIZE + 8;
+    const ports = this.layout?.ports.get(n.id);
+    const tooltip = errors?.map((d) => d.message).join('\n');
+    return svg`<g
+      part="node node-${n.type} node-kind-${n.kind}"
+      class="node kind-${n.kind} ${status ? `status-${status}` : ''} ${errors ? 'invalid' : ''}"
+      data-node-id=${n.id}
+      data-status=${status ?? nothing}
+      tabindex="0"
+      role="button"
+      aria-label=${errors ? `${label}, ${t.errors(errors.length)}` : label}
+      @click=${() => this.openNode(n.id, overlay)}
+      @keydown=${(e: KeyboardEvent) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          this.openNode(n.id, overlay);
+        }
+      }}
+    >
+      <rect class="card" x=${n.x} y=${n.y} width=${n.width} height=${n.height} rx=${isBox ? 8 : 6}></rect>
+      ${isBox ? svg`<line class="header-rule" x1=${n.x} x2=${n.x + n.width} y1=${n.y + 2 * CARD_PADDING_Y + TITLE_LINE_HEIGHT + LINE_GAP + TEXT_LINE_HEIGHT} y2=${n.y + 2 * CARD_PADDING_Y + TITLE_LINE_HEIGHT + LINE_GAP + TEXT_LINE_HEIGHT}></line>` : nothing}
+      <rect class="icon" x=${n.x + CARD_PADDING_X} y=${n.y + CARD_PADDING_Y} width=${ICON_SIZE} height=${ICON_SIZE} rx="4"></rect>
+      <text class="name" x=${textX} y=${titleY}>${clipText(name, TITLE_CHARS)}</text>
+      ${isBox || isTrigger ? nothing : svg`<text class="type" x=${n.x + CARD_PADDING_X} y=${typeY}>${clipText(n.type, LINE_CHARS)}</text>`}
+      <text class="summary" x=${n.x + CARD_PADDING_X} y=${summaryY}>${clipText(
+        isTrigger && summary !== n.type ? `${n.type}: ${summary}` : summary,
+        LINE_CHARS,
+      )}</text>
+      ${ports?.input ? svg`<circle class="port port-in" cx=${ports.input.x} cy=${ports.input.y} r=${PORT_RADIUS}></circle>` : nothing}
+      ${(ports?.outputs ?? []).map(
+        (p) =>
+          svg`<circle class="port port-out" data-port=${p.port} cx=${p.x} cy=${p.y} r=${PORT_RADIUS}><title>${p.port}</title></circle>`,
+      )}
+      ${
+        errors
+          ? svg`<g part="marker" class="marker"><circle cx=${n.x + n.width - 12} cy=${n.y + 12} r="8"></circle><text x=${n.x + n.width - 12} y=${n.y + 16} text-anchor="middle">!</text><title>${tooltip}</title></g>`
+          : nothing
+      }
+      ${
+        overlay && status !== 'pending'
+          ? svg`<text part="run-info" class="run-info" x=${n.x + n.width - CARD_PADDING_X} y=${typeY} text-anchor="end">${[
+              overlay.attempts > 1 ? t.attempt(overlay.attempts) : '',
+              overlay.durationMs !== undefined ? formatDuration(overlay.durationMs) : '',
+            ]
+              .filter(Boolean)
+              .join(' · ')}</text>`
+          : nothing
+      }
+    </g>`;
   }
 }

@@ -1,24 +1,214 @@
 import { css } from 'lit';
 
-/** The designer's base styles: every colour, font, radius and spacing is a custom property. */
+/**
+ * The designer's base styles: every colour, font, radius and spacing is a custom property
+ * (`--flow-designer-*`), with light defaults and dark ones under `prefers-color-scheme: dark`.
+ * Static only: no `<style>` is ever injected at run time (strict CSP).
+ */
 export const designerStyles = css`
   :host {
+    --_bg: var(--flow-designer-bg, #f7f8fa);
+    --_fg: var(--flow-designer-fg, #1d2330);
+    --_muted: var(--flow-designer-muted, #5b6478);
+    --_border: var(--flow-designer-border, #d9dde5);
+    --_card: var(--flow-designer-card-bg, #ffffff);
+    --_container: var(--flow-designer-container-bg, rgba(90, 110, 150, 0.06));
+    --_region: var(--flow-designer-region-bg, rgba(90, 110, 150, 0.05));
+    --_edge: var(--flow-designer-edge, #8a93a6);
+    --_accent: var(--flow-designer-accent, #3b6fd8);
+    --_error: var(--flow-designer-error, #c62828);
+    --_success: var(--flow-designer-success, #2e7d32);
+    --_warning: var(--flow-designer-warning, #b26a00);
+    --_running: var(--flow-designer-running, #3b6fd8);
+    --_skipped: var(--flow-designer-skipped, #9aa1b0);
     display: block;
     position: relative;
     min-height: 200px;
     font-family: var(--flow-designer-font, system-ui, sans-serif);
-    color: var(--flow-designer-fg, #1d2330);
-    background: var(--flow-designer-bg, #f7f8fa);
+    color: var(--_fg);
+    background: var(--_bg);
     border-radius: var(--flow-designer-radius, 8px);
     overflow: hidden;
   }
-  header {
+  @media (prefers-color-scheme: dark) {
+    :host {
+      --_bg: var(--flow-designer-bg, #161a22);
+      --_fg: var(--flow-designer-fg, #e3e7ef);
+      --_muted: var(--flow-designer-muted, #9aa3b5);
+      --_border: var(--flow-designer-border, #343b4a);
+      --_card: var(--flow-designer-card-bg, #222834);
+      --_container: var(--flow-designer-container-bg, rgba(160, 180, 220, 0.06));
+      --_region: var(--flow-designer-region-bg, rgba(160, 180, 220, 0.05));
+      --_edge: var(--flow-designer-edge, #7a8398);
+      --_accent: var(--flow-designer-accent, #7aa2f7);
+      --_error: var(--flow-designer-error, #ef6b6b);
+      --_success: var(--flow-designer-success, #6cc070);
+      --_warning: var(--flow-designer-warning, #e0a040);
+      --_running: var(--flow-designer-running, #7aa2f7);
+    }
+  }
+  section {
+    display: flex;
+    flex-direction: column;
+    height: 100%;
+    min-height: inherit;
+  }
+  .top {
+    display: flex;
+    align-items: center;
+    gap: var(--flow-designer-space, 12px);
     padding: var(--flow-designer-space, 12px);
-    border-bottom: 1px solid var(--flow-designer-border, #d9dde5);
+    border-bottom: 1px solid var(--_border);
+  }
+  header {
     font-weight: 600;
+  }
+  .top .count {
+    color: var(--_muted);
+    font-size: 0.85em;
+  }
+  .top .tools {
+    margin-left: auto;
+    display: flex;
+    gap: 4px;
+  }
+  button {
+    font: inherit;
+    min-width: 28px;
+    height: 28px;
+    color: var(--_fg);
+    background: var(--_card);
+    border: 1px solid var(--_border);
+    border-radius: 4px;
+    cursor: pointer;
+  }
+  button:focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 1px;
   }
   .empty {
     padding: var(--flow-designer-space, 12px);
-    color: var(--flow-designer-muted, #5b6478);
+    color: var(--_muted);
+  }
+  svg.canvas {
+    flex: 1 1 auto;
+    display: block;
+    width: 100%;
+    min-height: var(--flow-designer-canvas-min-height, 320px);
+    touch-action: none;
+    cursor: grab;
+    user-select: none;
+  }
+  text {
+    fill: var(--_fg);
+    font-size: 12px;
+  }
+  .node {
+    cursor: pointer;
+  }
+  .node:focus {
+    outline: none;
+  }
+  .node:focus-visible > .card {
+    stroke: var(--_accent);
+    stroke-width: 2.5;
+  }
+  .card {
+    fill: var(--_card);
+    stroke: var(--_border);
+    stroke-width: 1;
+  }
+  .kind-container > .card {
+    fill: var(--_container);
+  }
+  .kind-trigger > .card {
+    stroke: var(--_accent);
+    stroke-dasharray: 4 3;
+  }
+  .kind-branch > .icon {
+    fill: var(--_warning);
+  }
+  .header-rule {
+    stroke: var(--_border);
+  }
+  .icon {
+    fill: var(--_accent);
+    opacity: 0.8;
+  }
+  .name {
+    font-weight: 600;
+    font-size: 13px;
+  }
+  .type,
+  .summary,
+  .region-label,
+  .run-info {
+    fill: var(--_muted);
+  }
+  .summary {
+    font-family: var(--flow-designer-mono, ui-monospace, monospace);
+    font-size: 11px;
+  }
+  .region-box {
+    fill: var(--_region);
+    stroke: var(--_border);
+    stroke-dasharray: 5 3;
+  }
+  .region-label {
+    font-size: 11px;
+    text-transform: uppercase;
+    letter-spacing: 0.04em;
+  }
+  .port {
+    fill: var(--_card);
+    stroke: var(--_edge);
+    stroke-width: 1.5;
+  }
+  .edge-line {
+    fill: none;
+    stroke: var(--_edge);
+    stroke-width: 1.5;
+  }
+  .edge-arrow {
+    fill: var(--_edge);
+  }
+  .edge-label rect {
+    fill: var(--_bg);
+  }
+  .edge-label text {
+    fill: var(--_muted);
+    font-size: 11px;
+  }
+  .marker circle {
+    fill: var(--_error);
+  }
+  .marker text {
+    fill: #fff;
+    font-weight: 700;
+  }
+  .invalid > .card {
+    stroke: var(--_error);
+    stroke-width: 1.5;
+  }
+  .status-running > .card,
+  .status-retrying > .card {
+    stroke: var(--_running);
+    stroke-width: 2;
+  }
+  .status-succeeded > .card {
+    stroke: var(--_success);
+    stroke-width: 2;
+  }
+  .status-failed > .card {
+    stroke: var(--_error);
+    stroke-width: 2;
+  }
+  .status-waiting > .card {
+    stroke: var(--_warning);
+    stroke-width: 2;
+  }
+  .status-skipped,
+  .status-pending {
+    opacity: 0.6;
   }
 `;

@@ -1,0 +1,244 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import type { Diagnostic, RunView } from '@millrace/engine';
+import type { FlowDesignerBase } from '@millrace/designer';
+import '@millrace/designer/define';
+import { createLayoutCache } from '../../src/core/layout-cache.ts';
+import { createLayoutEngine, type LayoutEngine } from '../../src/layout/layout-client.ts';
+import { branchFlow, everyKindFlow } from '../layout/layout-fixtures.ts';
+
+/** Renders a designer with a main-thread layout engine and waits for its first layout. */
+async function designer(
+  flow: unknown,
+  extra: Partial<Pick<FlowDesignerBase, 'diagnostics' | 'run'>> = {},
+): Promise<{ el: FlowDesignerBase; engine: LayoutEngine }> {
+  const engine = createLayoutEngine({ mainThread: true, cache: createLayoutCache() });
+  const el = await fixture<FlowDesignerBase>(
+    html`<flow-designer
+      style="width: 800px; height: 600px"
+      .layoutEngine=${engine}
+      .diagnostics=${extra.diagnostics}
+      .run=${extra.run}
+      .flow=${flow}
+    ></flow-designer>`,
+  );
+  await el.relayout();
+  return { el, engine };
+}
+
+const nodeEl = (el: FlowDesignerBase, id: string): SVGGElement | null =>
+  el.shadowRoot!.querySelector<SVGGElement>(`[data-node-id="${CSS.escape(id)}"]`);
+
+const transformOf = (el: FlowDesignerBase): string =>
+  el.shadowRoot!.querySelector('g.viewport')!.getAttribute('transform')!;
+
+describe('<flow-designer> canvas', () => {
+  it('renders every node kind with its part names', async () => {
+    const { el, engine } = await designer(everyKindFlow());
+    const expected: Record<string, string> = {
+      'trigger:hook': 'node-webhook',
+      start: 'node-transform',
+      route: 'node-switch',
+      each: 'node-forEach',
+      stage: 'node-group',
+      guard: 'node-try',
+      loop: 'node-while',
+      end: 'node-log',
+    };
+    for (const [id, part] of Object.entries(expected)) {
+      const g = nodeEl(el, id);
+      expect(g, id).to.not.equal(null);
+      expect(g!.getAttribute('part')!.split(' ')).to.include.members(['node', part]);
+      expect(g!.getAttribute('tabindex')).to.equal('0');
+      expect(g!.getAttribute('role')).to.equal('button');
+      expect(g!.getAttribute('aria-label')).to.contain(id === 'trigger:hook' ? 'hook' : id);
+    }
+    expect(nodeEl(el, 'guard#catch')!.getAttribute('part')).to.equal('region region-catch');
+    expect(nodeEl(el, 'guard#finally')).to.not.equal(null);
+    engine.dispose();
+  });
+
+  it('places nodes at the coordinates of the layout result', async () => {
+    const { el, engine } = await designer(branchFlow());
+    const result = await engine.layout(branchFlow());
+    for (const n of result.nodes.values()) {
+      const card = nodeEl(el, n.id)!.querySelector('rect.card')!;
+      expect(Number(card.getAttribute('x')), n.id).to.equal(n.x);
+      expect(Number(card.getAttribute('y')), n.id).to.equal(n.y);
+      expect(Number(card.getAttribute('width')), n.id).to.equal(n.width);
+      expect(Number(card.getAttribute('height')), n.id).to.equal(n.height);
+    }
+    engine.dispose();
+  });
+
+  it('draws edges as polylines with arrowheads and port labels', async () => {
+    const { el, engine } = await designer(branchFlow());
+    const edges = el.shadowRoot!.querySelectorAll('[part~=edge]');
+    expect(edges.length).to.equal(5 + 2); // flow edges + one per trigger
+    for (const e of edges) {
+      expect(e.querySelector('.edge-line')!.getAttribute('d')).to.match(/^M[\d.-]+ [\d.-]+ L/);
+      expect(e.querySelector('.edge-arrow')!.getAttribute('d')).to.match(/Z$/);
+    }
+    const labels = [...el.shadowRoot!.querySelectorAll('[part=edge-label] text')].map(
+      (t) => t.textContent,
+    );
+    expect(labels).to.include.members(['true', 'false']);
+    const ports = [...nodeEl(el, 'check')!.querySelectorAll('.port-out')].map((p) =>
+      p.getAttribute('data-port'),
+    );
+    expect(ports).to.deep.equal(['true', 'false']);
+    engine.dispose();
+  });
+
+  it('shows name, type and the main input on an action card', async () => {
+    const { el, engine } = await designer(branchFlow());
+    const card = nodeEl(el, 'fetch')!;
+    expect(card.querySelector('.name')!.textContent).to.equal('Fetch');
+    expect(card.querySelector('.type')!.textContent).to.equal('http');
+    expect(card.querySelector('.summary')!.textContent).to.contain('url: https://');
+    engine.dispose();
+  });
+
+  it('fits, zooms and pans by changing one transform', async () => {
+    const { el, engine } = await designer(everyKindFlow());
+    const fitted = transformOf(el);
+    expect(fitted).to.not.equal('translate(0 0) scale(1)');
+    const card = nodeEl(el, 'start')!;
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part~=zoom-in]')!.click();
+    const zoomed = transformOf(el);
+    expect(zoomed).to.not.equal(fitted);
+    expect(el.view.zoom).to.be.greaterThan(0);
+    el.fit();
+    expect(transformOf(el)).to.equal(fitted);
+    const svgEl = el.shadowRoot!.querySelector('svg')!;
+    svgEl.dispatchEvent(new WheelEvent('wheel', { deltaY: 40, bubbles: true, cancelable: true }));
+    expect(el.view.y).to.be.closeTo(
+      Number(/translate\([\d.-]+ ([\d.-]+)\)/.exec(fitted)![1]) - 40,
+      0.02,
+    );
+    expect(nodeEl(el, 'start')).to.equal(card); // same element: nodes are not re-rendered
+    engine.dispose();
+  });
+
+  it('pans by pointer drag on the background', async () => {
+    const { el, engine } = await designer(branchFlow());
+    const svgEl = el.shadowRoot!.querySelector('svg')!;
+    const { x, y } = el.view;
+    const at = (type: string, cx: number, cy: number) =>
+      svgEl.dispatchEvent(
+        new PointerEvent(type, {
+          pointerId: 7,
+          button: 0,
+          clientX: cx,
+          clientY: cy,
+          bubbles: true,
+        }),
+      );
+    at('pointerdown', 100, 100);
+    at('pointermove', 130, 90);
+    at('pointerup', 130, 90);
+    expect(el.view.x).to.be.closeTo(x + 30, 0.001);
+    expect(el.view.y).to.be.closeTo(y - 10, 0.001);
+    at('pointermove', 200, 200); // released: no more panning
+    expect(el.view.x).to.be.closeTo(x + 30, 0.001);
+    engine.dispose();
+  });
+
+  it('zooms with ctrl+wheel', async () => {
+    const { el, engine } = await designer(branchFlow());
+    const before = el.view.zoom;
+    el.shadowRoot!.querySelector('svg')!.dispatchEvent(
+      new WheelEvent('wheel', { deltaY: -100, ctrlKey: true, bubbles: true, cancelable: true }),
+    );
+    expect(el.view.zoom).to.be.greaterThan(before);
+    engine.dispose();
+  });
+
+  it('marks nodes with error diagnostics and a tooltip', async () => {
+    const diagnostics: Diagnostic[] = [
+      {
+        code: 'E_EXPR_SYNTAX',
+        severity: 'error',
+        path: '/nodes/1/input/condition',
+        message: 'Broken condition',
+        nodeId: 'check',
+      } as Diagnostic,
+    ];
+    const { el, engine } = await designer(branchFlow(), { diagnostics });
+    const check = nodeEl(el, 'check')!;
+    expect(check.classList.contains('invalid')).to.equal(true);
+    expect(check.querySelector('[part=marker] title')!.textContent).to.equal('Broken condition');
+    expect(check.getAttribute('aria-label')).to.contain('1 error');
+    expect(nodeEl(el, 'fetch')!.querySelector('[part=marker]')).to.equal(null);
+    engine.dispose();
+  });
+
+  it('validates the flow and dispatches flow-validate when it changes', async () => {
+    const { el, engine } = await designer(branchFlow());
+    const broken = { ...branchFlow(), edges: [{ from: 'fetch', to: 'nowhere' }] };
+    setTimeout(() => (el.flow = broken));
+    const event = (await oneEvent(el, 'flow-validate')) as CustomEvent<{
+      diagnostics: Diagnostic[];
+    }>;
+    expect(event.bubbles && event.composed).to.equal(true);
+    expect(event.detail.diagnostics.length).to.be.greaterThan(0);
+    engine.dispose();
+  });
+
+  const run = {
+    runId: 'r1',
+    flowId: 'branch',
+    flowVersion: 1,
+    status: 'running',
+    input: {},
+    createdAt: 0,
+    vars: {},
+    waiting: [],
+    lastSeq: 5,
+    nodes: [
+      {
+        path: 'fetch',
+        nodeId: 'fetch',
+        status: 'succeeded',
+        attempts: 1,
+        durationMs: 420,
+        logs: [],
+        output: { status: 200 },
+      },
+      { path: 'check', nodeId: 'check', status: 'retrying', attempts: 2, logs: [] },
+      { path: 'no', nodeId: 'no', status: 'skipped', attempts: 0, logs: [] },
+    ],
+  } as unknown as RunView;
+
+  it('overlays run status, attempts and duration', async () => {
+    const { el, engine } = await designer(branchFlow(), { run });
+    expect(nodeEl(el, 'fetch')!.dataset['status']).to.equal('succeeded');
+    expect(nodeEl(el, 'fetch')!.querySelector('[part=run-info]')!.textContent).to.equal('420 ms');
+    expect(nodeEl(el, 'check')!.dataset['status']).to.equal('retrying');
+    expect(nodeEl(el, 'check')!.querySelector('[part=run-info]')!.textContent).to.contain(
+      'attempt 2',
+    );
+    expect(nodeEl(el, 'no')!.classList.contains('status-skipped')).to.equal(true);
+    expect(nodeEl(el, 'join')!.dataset['status']).to.equal('pending');
+    engine.dispose();
+  });
+
+  it('emits node-open with the node view on click and Enter', async () => {
+    const { el, engine } = await designer(branchFlow(), { run });
+    setTimeout(() =>
+      nodeEl(el, 'fetch')!.dispatchEvent(new MouseEvent('click', { bubbles: true })),
+    );
+    const event = (await oneEvent(el, 'node-open')) as CustomEvent<{
+      nodeId: string;
+      view?: { output?: unknown };
+    }>;
+    expect(event.composed).to.equal(true);
+    expect(event.detail.nodeId).to.equal('fetch');
+    expect(event.detail.view?.output).to.deep.equal({ status: 200 });
+    setTimeout(() =>
+      nodeEl(el, 'join')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' })),
+    );
+    const second = (await oneEvent(el, 'node-open')) as CustomEvent<{ nodeId: string }>;
+    expect(second.detail.nodeId).to.equal('join');
+    engine.dispose();
+  });
+});
