@@ -5,6 +5,7 @@ import {
   validateFlow,
   type ActionCatalog,
   type Diagnostic,
+  type FlowDefinition,
   type FlowNode,
   type RunView,
   type Trigger,
@@ -33,6 +34,14 @@ import {
 } from '../core/canvas-geometry.ts';
 import { IDENTITY_VIEWPORT, fitRect, panBy, zoomAt, type Viewport } from '../core/viewport.ts';
 import { overlayOf, type NodeOverlay } from '../core/run-overlay.ts';
+import { nextFocus, type FocusDirection } from '../core/focus-graph.ts';
+
+const ARROWS: Readonly<Record<string, FocusDirection>> = {
+  ArrowDown: 'down',
+  ArrowUp: 'up',
+  ArrowLeft: 'left',
+  ArrowRight: 'right',
+};
 import { createLayoutEngine, type LayoutEngine } from '../layout/layout-client.ts';
 import { isLayoutStale } from '../layout/layout-errors.ts';
 
@@ -270,6 +279,17 @@ export class FlowDesignerBase extends LitElement {
     if (this.drag?.id === e.pointerId) this.drag = undefined;
   };
 
+  /** Arrow keys: along edges (down/up) and across branches (left/right). */
+  private moveFocus(from: string, direction: FocusDirection): void {
+    if (!this.flow || !this.layout) return;
+    const to = nextFocus(this.flow as FlowDefinition, this.layout, from, direction);
+    if (!to) return;
+    const target = this.renderRoot.querySelector<SVGGElement>(
+      `g.node[data-node-id="${CSS.escape(to)}"]`,
+    );
+    target?.focus();
+  }
+
   private openNode(id: string, overlay: NodeOverlay | undefined): void {
     this.dispatchEvent(
       new CustomEvent('node-open', {
@@ -420,6 +440,12 @@ export class FlowDesignerBase extends LitElement {
         if (e.key === 'Enter' || e.key === ' ') {
           e.preventDefault();
           this.openNode(n.id, overlay);
+          return;
+        }
+        const direction = ARROWS[e.key];
+        if (direction) {
+          e.preventDefault();
+          this.moveFocus(n.id, direction);
         }
       }}
     >

@@ -241,4 +241,25 @@ describe('<flow-designer> canvas', () => {
     expect(second.detail.nodeId).to.equal('join');
     engine.dispose();
   });
+
+  it('moves focus along edges and across branches with the arrow keys', async () => {
+    const { el, engine } = await designer(branchFlow());
+    const press = (id: string, key: string) =>
+      nodeEl(el, id)!.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+    const focused = () => el.shadowRoot!.activeElement?.getAttribute('data-node-id');
+    nodeEl(el, 'fetch')!.focus();
+    press('fetch', 'ArrowDown');
+    expect(focused()).to.equal('check');
+    press('check', 'ArrowDown');
+    const arm = focused();
+    expect(['yes', 'no']).to.include(arm);
+    press(arm!, arm === 'yes' ? 'ArrowRight' : 'ArrowLeft');
+    const other = focused();
+    expect(other).to.equal(arm === 'yes' ? 'no' : 'yes');
+    press(other!, 'ArrowDown');
+    expect(focused()).to.equal('join');
+    press('join', 'ArrowUp');
+    expect(['yes', 'no']).to.include(focused());
+    engine.dispose();
+  });
 });
