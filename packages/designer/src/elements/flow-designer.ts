@@ -35,6 +35,8 @@ import {
 import { IDENTITY_VIEWPORT, fitRect, panBy, zoomAt, type Viewport } from '../core/viewport.ts';
 import { overlayOf, type NodeOverlay } from '../core/run-overlay.ts';
 import { nextFocus, type FocusDirection } from '../core/focus-graph.ts';
+import { outlineOf, type OutlineItem } from '../core/outline.ts';
+import { exportCss } from '../styles/export-css.ts';
 
 const ARROWS: Readonly<Record<string, FocusDirection>> = {
   ArrowDown: 'down',
@@ -65,6 +67,9 @@ export interface DesignerStrings {
   readonly errors: (n: number) => string;
   readonly attempt: (n: number) => string;
   readonly layoutFailed: string;
+  readonly outline: string;
+  readonly onFailure: string;
+  readonly runStatus: (status: string, failedNodes: readonly string[]) => string;
 }
 
 export const DEFAULT_STRINGS: DesignerStrings = {
@@ -79,6 +84,10 @@ export const DEFAULT_STRINGS: DesignerStrings = {
   errors: (n) => (n === 1 ? '1 error' : `${n} errors`),
   attempt: (n) => `attempt ${n}`,
   layoutFailed: 'The flow could not be laid out.',
+  outline: 'Flow outline',
+  onFailure: 'On failure',
+  runStatus: (status, failed) =>
+    `Run ${status}${failed.length > 0 ? `; failed: ${failed.join(', ')}` : ''}.`,
 };
 
 /** Characters that fit a card's text lines (CARD_WIDTH minus padding at ~7px per char). */
@@ -335,8 +344,74 @@ export class FlowDesignerBase extends LitElement {
         </div>
         ${this.layoutError ? html`<div class="empty" role="alert">${t.layoutFailed}</div>` : nothing}
         ${this.renderCanvas()}
+        <div class="sr-only" part="live" role="status" aria-live="polite">
+          ${this.runAnnouncement()}
+        </div>
+        ${this.renderOutline()}
       </section>
     `;
+  }
+
+  /** What the live region says: the run's status, for screen-reader users. */
+  private runAnnouncement(): string {
+    const run = this.run;
+    if (!run) return '';
+    const t = this.text;
+    return t.runStatus(
+      run.status,
+      run.nodes.filter((n) => n.status === 'failed').map((n) => n.nodeId),
+    );
+  }
+
+  /** The flow as a tree (`role="tree"`), visually hidden: the canvas for screen readers. */
+  private renderOutline() {
+    const flow = this.flow as FlowDefinition;
+    const items = outlineOf(flow, { onFailure: this.text.onFailure });
+    const overlay = this.run ? overlayOf(this.run) : undefined;
+    const item = (i: OutlineItem): unknown => {
+      const status = overlay?.get(i.id)?.status;
+      return html`<li
+        role="treeitem"
+        aria-level=${i.level}
+        aria-expanded=${i.children.length > 0 ? 'true' : nothing}
+        data-outline-id=${i.id}
+      >
+        ${i.label} (${i.type}${status ? `, ${status}` : ''})
+        ${
+          i.children.length > 0
+            ? html`<ul role="group">
+                ${i.children.map(item)}
+              </ul>`
+            : nothing
+        }
+      </li>`;
+    };
+    return html`<ul class="sr-only" part="outline" role="tree" aria-label=${this.text.outline}>
+      ${items.map(item)}
+    </ul>`;
+  }
+
+  /**
+   * The whole flow as a standalone SVG document (styles inlined as a `<style>` element of the
+   * exported file, never of the page), at zoom 1 with the full bounds.
+   */
+  exportSvg(): string {
+    const svgEl = this.renderRoot.querySelector<SVGSVGElement>('svg.canvas');
+    if (!svgEl || !this.layout) return '';
+    const bounds = boundsOf(this.layout);
+    const copy = svgEl.cloneNode(true) as SVGSVGElement;
+    copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+    copy.setAttribute('width', String(Math.ceil(bounds.width)));
+    copy.setAttribute('height', String(Math.ceil(bounds.height)));
+    copy.setAttribute(
+      'viewBox',
+      `${bounds.x} ${bounds.y} ${Math.ceil(bounds.width)} ${Math.ceil(bounds.height)}`,
+    );
+    copy.querySelector('g.viewport')?.removeAttribute('transform');
+    const style = document.createElementNS('http://www.w3.org/2000/svg', 'style');
+    style.textContent = exportCss();
+    copy.insertBefore(style, copy.firstChild);
+    return new XMLSerializer().serializeToString(copy);
   }
 
   private renderCanvas() {

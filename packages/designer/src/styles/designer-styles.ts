@@ -211,4 +211,16 @@ export const designerStyles = css`
   .status-pending {
     opacity: 0.6;
   }
+  /* Read by screen readers, not shown: the live run status and the outline tree. */
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    padding: 0;
+    margin: -1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+    border: 0;
+  }
 `;

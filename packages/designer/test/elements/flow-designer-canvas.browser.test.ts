@@ -262,4 +262,40 @@ describe('<flow-designer> canvas', () => {
     expect(['yes', 'no']).to.include(focused());
     engine.dispose();
   });
+
+  it('announces the run status in a live region and lists the flow as a tree', async () => {
+    const { el, engine } = await designer(branchFlow(), { run });
+    const live = el.shadowRoot!.querySelector('[aria-live="polite"]')!;
+    expect(live.getAttribute('role')).to.equal('status');
+    expect(live.textContent!.trim()).to.equal('Run running.');
+    const tree = el.shadowRoot!.querySelector('[role="tree"]')!;
+    const items = [...tree.querySelectorAll('[role="treeitem"]')].map((i) =>
+      i.getAttribute('data-outline-id'),
+    );
+    expect(items[0]).to.equal('fetch');
+    expect(items).to.include.members(['check', 'yes', 'no', 'join']);
+    expect(tree.querySelector('[data-outline-id="fetch"]')!.textContent).to.contain('succeeded');
+    el.run = {
+      ...run,
+      status: 'failed',
+      nodes: [...run.nodes, { path: 'no', nodeId: 'no', status: 'failed', attempts: 1, logs: [] }],
+    } as RunView;
+    await el.updateComplete;
+    expect(live.textContent!.trim()).to.equal('Run failed; failed: no.');
+    engine.dispose();
+  });
+
+  it('exports the whole flow as a standalone SVG document', async () => {
+    const { el, engine } = await designer(branchFlow());
+    const text = el.exportSvg();
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    const root = doc.documentElement;
+    expect(root.nodeName).to.equal('svg');
+    expect(doc.querySelector('parsererror')).to.equal(null);
+    expect(Number(root.getAttribute('width'))).to.be.greaterThan(100);
+    expect(root.querySelector('style')!.textContent).to.contain('.card');
+    expect(root.querySelectorAll('[data-node-id]').length).to.be.greaterThan(4);
+    expect(root.querySelector('g.viewport')!.hasAttribute('transform')).to.equal(false);
+    engine.dispose();
+  });
 });

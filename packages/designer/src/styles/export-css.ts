@@ -1,0 +1,25 @@
+/**
+ * The styles of an exported SVG file (`exportSvg()`): the light theme's look with literal
+ * colours, since custom properties and the shadow root's stylesheet do not travel with it.
+ * Text only: it becomes a `<style>` element of the exported document, never of the page.
+ */
+export function exportCss(): string {
+  return [
+    'text { font-family: system-ui, sans-serif; fill: #1d2330; }',
+    '.card { fill: #ffffff; stroke: #c9cfda; stroke-width: 1; }',
+    '.kind-container > .card, .kind-region > .card { fill: #f1f3f8; }',
+    '.kind-trigger > .card { stroke-dasharray: 4 3; stroke: #4a6fdc; }',
+    '.icon { fill: #4a6fdc; }',
+    '.name { font-size: 12px; font-weight: 600; }',
+    '.type, .summary { font-size: 10px; fill: #5b6478; }',
+    '.summary { font-family: ui-monospace, monospace; }',
+    '.port { fill: #ffffff; stroke: #8a93a6; }',
+    '.edge-line { fill: none; stroke: #8a93a6; stroke-width: 1.2; }',
+    '.edge-arrow { fill: #8a93a6; }',
+    '.edge-label rect { fill: #f7f8fa; }',
+    '.edge-label text { font-size: 10px; fill: #5b6478; }',
+    '.status-succeeded > .card { stroke: #2e9d5b; }',
+    '.status-failed > .card { stroke: #d64545; }',
+    '.invalid > .card { stroke: #d64545; stroke-width: 2; }',
+  ].join('\n');
+}
