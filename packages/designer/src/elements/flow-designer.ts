@@ -69,6 +69,8 @@ export interface DesignerStrings {
   readonly layoutFailed: string;
   readonly outline: string;
   readonly onFailure: string;
+  /** How screen readers call a node (aria-roledescription). */
+  readonly nodeRole: string;
   readonly runStatus: (status: string, failedNodes: readonly string[]) => string;
 }
 
@@ -85,6 +87,7 @@ export const DEFAULT_STRINGS: DesignerStrings = {
   attempt: (n) => `attempt ${n}`,
   layoutFailed: 'The flow could not be laid out.',
   outline: 'Flow outline',
+  nodeRole: 'flow step',
   onFailure: 'On failure',
   runStatus: (status, failed) =>
     `Run ${status}${failed.length > 0 ? `; failed: ${failed.join(', ')}` : ''}.`,
@@ -494,7 +497,8 @@ export class FlowDesignerBase extends LitElement {
         ? inputSummary(source as FlowNode)
         : '';
     const status = overlay?.status ?? (this.run && !isTrigger ? 'pending' : undefined);
-    const label = t.nodeLabel(name, n.type, status);
+    // The card's texts are aria-hidden; the name says all of it (and its status).
+    const label = `${t.nodeLabel(name, n.type, status)}${summary && summary !== n.type ? `: ${summary}` : ''}`;
     const titleY = n.y + CARD_PADDING_Y + TITLE_LINE_HEIGHT - 5;
     const typeY = titleY + LINE_GAP + TEXT_LINE_HEIGHT;
     const isBox = n.kind === 'container';
@@ -508,7 +512,8 @@ export class FlowDesignerBase extends LitElement {
       data-node-id=${n.id}
       data-status=${status ?? nothing}
       tabindex="0"
-      role="button"
+      role="group"
+      aria-roledescription=${this.text.nodeRole}
       aria-label=${errors ? `${label}, ${t.errors(errors.length)}` : label}
       @click=${() => this.openNode(n.id, overlay)}
       @keydown=${(e: KeyboardEvent) => {
@@ -527,25 +532,25 @@ export class FlowDesignerBase extends LitElement {
       <rect class="card" x=${n.x} y=${n.y} width=${n.width} height=${n.height} rx=${isBox ? 8 : 6}></rect>
       ${isBox ? svg`<line class="header-rule" x1=${n.x} x2=${n.x + n.width} y1=${n.y + 2 * CARD_PADDING_Y + TITLE_LINE_HEIGHT + LINE_GAP + TEXT_LINE_HEIGHT} y2=${n.y + 2 * CARD_PADDING_Y + TITLE_LINE_HEIGHT + LINE_GAP + TEXT_LINE_HEIGHT}></line>` : nothing}
       <rect class="icon" x=${n.x + CARD_PADDING_X} y=${n.y + CARD_PADDING_Y} width=${ICON_SIZE} height=${ICON_SIZE} rx="4"></rect>
-      <text class="name" x=${textX} y=${titleY}>${clipText(name, TITLE_CHARS)}</text>
-      ${isBox || isTrigger ? nothing : svg`<text class="type" x=${n.x + CARD_PADDING_X} y=${typeY}>${clipText(n.type, LINE_CHARS)}</text>`}
-      <text class="summary" x=${n.x + CARD_PADDING_X} y=${summaryY}>${clipText(
+      <text class="name" aria-hidden="true" x=${textX} y=${titleY}>${clipText(name, TITLE_CHARS)}</text>
+      ${isBox || isTrigger ? nothing : svg`<text class="type" aria-hidden="true" x=${n.x + CARD_PADDING_X} y=${typeY}>${clipText(n.type, LINE_CHARS)}</text>`}
+      <text class="summary" aria-hidden="true" x=${n.x + CARD_PADDING_X} y=${summaryY}>${clipText(
         isTrigger && summary !== n.type ? `${n.type}: ${summary}` : summary,
         LINE_CHARS,
       )}</text>
-      ${ports?.input ? svg`<circle class="port port-in" cx=${ports.input.x} cy=${ports.input.y} r=${PORT_RADIUS}></circle>` : nothing}
+      ${ports?.input ? svg`<circle class="port port-in" aria-hidden="true" cx=${ports.input.x} cy=${ports.input.y} r=${PORT_RADIUS}></circle>` : nothing}
       ${(ports?.outputs ?? []).map(
         (p) =>
-          svg`<circle class="port port-out" data-port=${p.port} cx=${p.x} cy=${p.y} r=${PORT_RADIUS}><title>${p.port}</title></circle>`,
+          svg`<circle class="port port-out" aria-hidden="true" data-port=${p.port} cx=${p.x} cy=${p.y} r=${PORT_RADIUS}><title>${p.port}</title></circle>`,
       )}
       ${
         errors
-          ? svg`<g part="marker" class="marker"><circle cx=${n.x + n.width - 12} cy=${n.y + 12} r="8"></circle><text x=${n.x + n.width - 12} y=${n.y + 16} text-anchor="middle">!</text><title>${tooltip}</title></g>`
+          ? svg`<g part="marker" class="marker"><circle cx=${n.x + n.width - 12} cy=${n.y + 12} r="8"></circle><text aria-hidden="true" x=${n.x + n.width - 12} y=${n.y + 16} text-anchor="middle">!</text><title>${tooltip}</title></g>`
           : nothing
       }
       ${
         overlay && status !== 'pending'
-          ? svg`<text part="run-info" class="run-info" x=${n.x + n.width - CARD_PADDING_X} y=${typeY} text-anchor="end">${[
+          ? svg`<text part="run-info" class="run-info" aria-hidden="true" x=${n.x + n.width - CARD_PADDING_X} y=${typeY} text-anchor="end">${[
               overlay.attempts > 1 ? t.attempt(overlay.attempts) : '',
               overlay.durationMs !== undefined ? formatDuration(overlay.durationMs) : '',
             ]

@@ -49,7 +49,7 @@ describe('<flow-designer> canvas', () => {
       expect(g, id).to.not.equal(null);
       expect(g!.getAttribute('part')!.split(' ')).to.include.members(['node', part]);
       expect(g!.getAttribute('tabindex')).to.equal('0');
-      expect(g!.getAttribute('role')).to.equal('button');
+      expect(g!.getAttribute('role')).to.equal('group');
       expect(g!.getAttribute('aria-label')).to.contain(id === 'trigger:hook' ? 'hook' : id);
     }
     expect(nodeEl(el, 'guard#catch')!.getAttribute('part')).to.equal('region region-catch');
@@ -297,5 +297,14 @@ describe('<flow-designer> canvas', () => {
     expect(root.querySelectorAll('[data-node-id]').length).to.be.greaterThan(4);
     expect(root.querySelector('g.viewport')!.hasAttribute('transform')).to.equal(false);
     engine.dispose();
+  });
+
+  it('has no axe-core violations, with and without a run overlay', async () => {
+    const plain = await designer(everyKindFlow());
+    await expect(plain.el).to.be.accessible();
+    plain.engine.dispose();
+    const withRun = await designer(branchFlow(), { run });
+    await expect(withRun.el).to.be.accessible();
+    withRun.engine.dispose();
   });
 });
