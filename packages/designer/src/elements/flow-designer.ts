@@ -395,6 +395,37 @@ export class FlowDesignerBase extends LitElement {
   }
 
   /**
+   * The whole flow as a PNG image (`scale` × the layout's size). The SVG export is drawn through
+   * a `data:` URL, which a strict CSP allows for images (`img-src data:`), unlike `blob:`.
+   */
+  async exportPng(scale = 2): Promise<Blob> {
+    const svgText = this.exportSvg();
+    if (!svgText || !this.layout)
+      throw new Error('exportPng(): the flow has not been laid out yet.');
+    const bounds = boundsOf(this.layout);
+    const bytes = new TextEncoder().encode(svgText);
+    let binary = '';
+    for (const b of bytes) binary += String.fromCharCode(b);
+    const image = new Image();
+    image.src = `data:image/svg+xml;base64,${btoa(binary)}`;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.ceil(bounds.width * scale);
+    canvas.height = Math.ceil(bounds.height * scale);
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('exportPng(): no 2D canvas context.');
+    context.fillStyle = '#ffffff';
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.drawImage(image, 0, 0, canvas.width, canvas.height);
+    return new Promise((resolve, reject) =>
+      canvas.toBlob(
+        (blob) => (blob ? resolve(blob) : reject(new Error('exportPng(): encoding failed.'))),
+        'image/png',
+      ),
+    );
+  }
+
+  /**
    * The whole flow as a standalone SVG document (styles inlined as a `<style>` element of the
    * exported file, never of the page), at zoom 1 with the full bounds.
    */

@@ -307,4 +307,14 @@ describe('<flow-designer> canvas', () => {
     await expect(withRun.el).to.be.accessible();
     withRun.engine.dispose();
   });
+
+  it('exports a PNG of the whole flow', async () => {
+    const { el, engine } = await designer(branchFlow());
+    const png = await el.exportPng(1);
+    expect(png.type).to.equal('image/png');
+    const bitmap = await createImageBitmap(png);
+    expect(bitmap.width).to.be.greaterThan(100);
+    expect(bitmap.height).to.be.greaterThan(100);
+    engine.dispose();
+  });
 });
