@@ -36,6 +36,9 @@ import { IDENTITY_VIEWPORT, fitRect, panBy, zoomAt, type Viewport } from '../cor
 import { overlayOf, type NodeOverlay } from '../core/run-overlay.ts';
 import { nextFocus, type FocusDirection } from '../core/focus-graph.ts';
 import { outlineOf, type OutlineItem } from '../core/outline.ts';
+import { centreOnMinimapPoint, minimapFrame, minimapTransform } from '../core/minimap.ts';
+
+const MINIMAP_SIZE = 140;
 import { exportCss } from '../styles/export-css.ts';
 
 const ARROWS: Readonly<Record<string, FocusDirection>> = {
@@ -71,6 +74,7 @@ export interface DesignerStrings {
   readonly onFailure: string;
   /** How screen readers call a node (aria-roledescription). */
   readonly nodeRole: string;
+  readonly minimap: string;
   readonly runStatus: (status: string, failedNodes: readonly string[]) => string;
 }
 
@@ -88,6 +92,7 @@ export const DEFAULT_STRINGS: DesignerStrings = {
   layoutFailed: 'The flow could not be laid out.',
   outline: 'Flow outline',
   nodeRole: 'flow step',
+  minimap: 'Overview of the whole flow',
   onFailure: 'On failure',
   runStatus: (status, failed) =>
     `Run ${status}${failed.length > 0 ? `; failed: ${failed.join(', ')}` : ''}.`,
@@ -250,6 +255,7 @@ export class FlowDesignerBase extends LitElement {
   private setViewport(view: Viewport): void {
     this.viewport = view;
     this.renderRoot.querySelector('g.viewport')?.setAttribute('transform', viewportTransform(view));
+    this.updateMinimapFrame();
   }
 
   private onWheel = (e: WheelEvent): void => {
@@ -346,7 +352,7 @@ export class FlowDesignerBase extends LitElement {
           </span>
         </div>
         ${this.layoutError ? html`<div class="empty" role="alert">${t.layoutFailed}</div>` : nothing}
-        ${this.renderCanvas()}
+        ${this.renderCanvas()} ${this.renderMinimap()}
         <div class="sr-only" part="live" role="status" aria-live="polite">
           ${this.runAnnouncement()}
         </div>
@@ -392,6 +398,59 @@ export class FlowDesignerBase extends LitElement {
     return html`<ul class="sr-only" part="outline" role="tree" aria-label=${this.text.outline}>
       ${items.map(item)}
     </ul>`;
+  }
+
+  /** The minimap: every node as a small rect, and the visible part as a frame to drag. */
+  private renderMinimap() {
+    const layout = this.layout;
+    if (!layout) return nothing;
+    const map = minimapTransform(boundsOf(layout), MINIMAP_SIZE, MINIMAP_SIZE);
+    const rects = [...layout.nodes.values()].filter((n) => n.kind !== 'region');
+    const move = (e: PointerEvent) => {
+      if (e.type === 'pointermove' && e.buttons !== 1) return;
+      const box = (e.currentTarget as Element).getBoundingClientRect();
+      const screen = this.renderRoot.querySelector('svg.canvas')?.getBoundingClientRect();
+      if (!screen) return;
+      this.setViewport(
+        centreOnMinimapPoint(
+          map,
+          this.viewport,
+          e.clientX - box.left,
+          e.clientY - box.top,
+          screen.width,
+          screen.height,
+        ),
+      );
+    };
+    return svg`<svg
+      part="minimap"
+      class="minimap"
+      role="img"
+      aria-label=${this.text.minimap}
+      width=${MINIMAP_SIZE}
+      height=${MINIMAP_SIZE}
+      @pointerdown=${move}
+      @pointermove=${move}
+    >
+      ${rects.map(
+        (n) =>
+          svg`<rect class="minimap-node" x=${(n.x - map.originX) * map.scale + map.offsetX} y=${(n.y - map.originY) * map.scale + map.offsetY} width=${Math.max(1, n.width * map.scale)} height=${Math.max(1, n.height * map.scale)}></rect>`,
+      )}
+      <rect part="minimap-frame" class="minimap-frame" x="0" y="0" width="0" height="0"></rect>
+    </svg>`;
+  }
+
+  /** Moves the minimap's frame to the visible part of the canvas (an attribute write). */
+  private updateMinimapFrame(): void {
+    const frame = this.renderRoot.querySelector('.minimap-frame');
+    const screen = this.renderRoot.querySelector('svg.canvas')?.getBoundingClientRect();
+    if (!frame || !screen || !this.layout) return;
+    const map = minimapTransform(boundsOf(this.layout), MINIMAP_SIZE, MINIMAP_SIZE);
+    const r = minimapFrame(map, this.viewport, screen.width, screen.height);
+    frame.setAttribute('x', String(r.x));
+    frame.setAttribute('y', String(r.y));
+    frame.setAttribute('width', String(r.width));
+    frame.setAttribute('height', String(r.height));
   }
 
   /**

@@ -223,4 +223,21 @@ export const designerStyles = css`
     white-space: nowrap;
     border: 0;
   }
+  .minimap {
+    position: absolute;
+    right: 12px;
+    bottom: 12px;
+    background: var(--flow-designer-minimap-bg, rgba(255, 255, 255, 0.9));
+    border: 1px solid var(--flow-designer-border, #d9dde5);
+    border-radius: 6px;
+    cursor: pointer;
+  }
+  .minimap-node {
+    fill: var(--flow-designer-minimap-node, #b7bfcd);
+  }
+  .minimap-frame {
+    fill: var(--flow-designer-minimap-frame-fill, rgba(74, 111, 220, 0.12));
+    stroke: var(--flow-designer-accent, #4a6fdc);
+    stroke-width: 1.5;
+  }
 `;

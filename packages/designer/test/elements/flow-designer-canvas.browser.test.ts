@@ -317,4 +317,23 @@ describe('<flow-designer> canvas', () => {
     expect(bitmap.height).to.be.greaterThan(100);
     engine.dispose();
   });
+
+  it('shows a minimap whose frame follows the view and which pans on click', async () => {
+    const { el, engine } = await designer(everyKindFlow());
+    const minimap = el.shadowRoot!.querySelector<SVGSVGElement>('[part="minimap"]')!;
+    expect(minimap.querySelectorAll('.minimap-node').length).to.be.greaterThan(5);
+    const frame = minimap.querySelector('.minimap-frame')!;
+    expect(Number(frame.getAttribute('width'))).to.be.greaterThan(0);
+    const before = transformOf(el);
+    const box = minimap.getBoundingClientRect();
+    minimap.dispatchEvent(
+      new PointerEvent('pointerdown', {
+        clientX: box.left + 5,
+        clientY: box.top + box.height - 5,
+        bubbles: true,
+      }),
+    );
+    expect(transformOf(el)).to.not.equal(before);
+    engine.dispose();
+  });
 });

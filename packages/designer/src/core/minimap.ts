@@ -1,0 +1,59 @@
+import type { Rect, Viewport } from './viewport.ts';
+
+/** How the minimap maps the world: `map = (world - origin) * scale + offset`. */
+export interface MinimapTransform {
+  readonly scale: number;
+  readonly originX: number;
+  readonly originY: number;
+  readonly offsetX: number;
+  readonly offsetY: number;
+}
+
+/** Fits the flow's bounds into a `width` × `height` minimap, centred. */
+export function minimapTransform(bounds: Rect, width: number, height: number): MinimapTransform {
+  const w = Math.max(bounds.width, 1);
+  const h = Math.max(bounds.height, 1);
+  const scale = Math.min(width / w, height / h);
+  return {
+    scale,
+    originX: bounds.x,
+    originY: bounds.y,
+    offsetX: (width - w * scale) / 2,
+    offsetY: (height - h * scale) / 2,
+  };
+}
+
+/** The visible part of the canvas (a `screenW` × `screenH` screen), as a rect on the minimap. */
+export function minimapFrame(
+  map: MinimapTransform,
+  view: Viewport,
+  screenW: number,
+  screenH: number,
+): Rect {
+  const worldX = -view.x / view.zoom;
+  const worldY = -view.y / view.zoom;
+  return {
+    x: (worldX - map.originX) * map.scale + map.offsetX,
+    y: (worldY - map.originY) * map.scale + map.offsetY,
+    width: (screenW / view.zoom) * map.scale,
+    height: (screenH / view.zoom) * map.scale,
+  };
+}
+
+/** The viewport (same zoom) that centres the screen on the world point under a minimap point. */
+export function centreOnMinimapPoint(
+  map: MinimapTransform,
+  view: Viewport,
+  mx: number,
+  my: number,
+  screenW: number,
+  screenH: number,
+): Viewport {
+  const worldX = (mx - map.offsetX) / map.scale + map.originX;
+  const worldY = (my - map.offsetY) / map.scale + map.originY;
+  return {
+    x: screenW / 2 - worldX * view.zoom,
+    y: screenH / 2 - worldY * view.zoom,
+    zoom: view.zoom,
+  };
+}

@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { centreOnMinimapPoint, minimapFrame, minimapTransform } from '../../src/core/minimap.ts';
+
+const bounds = { x: 0, y: 0, width: 1000, height: 2000 };
+
+test('fits the bounds into the minimap, centred', () => {
+  const map = minimapTransform(bounds, 160, 160);
+  assert.equal(map.scale, 0.08);
+  assert.equal(map.offsetX, (160 - 80) / 2);
+  assert.equal(map.offsetY, 0);
+});
+
+test('the frame shows the visible part of the world', () => {
+  const map = minimapTransform(bounds, 160, 160);
+  const frame = minimapFrame(map, { x: -500, y: -1000, zoom: 1 }, 400, 300);
+  assert.deepEqual(frame, { x: 40 + 40, y: 80, width: 32, height: 24 });
+  const zoomedOut = minimapFrame(map, { x: 0, y: 0, zoom: 0.5 }, 400, 300);
+  assert.equal(zoomedOut.width, 64);
+});
+
+test('clicking a minimap point centres the screen on it and keeps the zoom', () => {
+  const map = minimapTransform(bounds, 160, 160);
+  const view = centreOnMinimapPoint(map, { x: 0, y: 0, zoom: 2 }, 80, 80, 400, 300);
+  assert.equal(view.zoom, 2);
+  // World point (500, 1000) must land at the screen centre (200, 150).
+  assert.equal(500 * view.zoom + view.x, 200);
+  assert.equal(1000 * view.zoom + view.y, 150);
+});
