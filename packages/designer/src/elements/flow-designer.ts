@@ -142,6 +142,8 @@ export class FlowDesignerBase extends LitElement {
   /** The layout drawn now. */
   @state() protected layout: LayoutResult | undefined = undefined;
   @state() private layoutError = false;
+  /** Ids of the selected nodes (`selection-change` reports changes). */
+  @state() private selected: readonly string[] = [];
 
   private viewport: Viewport = IDENTITY_VIEWPORT;
   private ownEngine: LayoutEngine | undefined;
@@ -306,6 +308,21 @@ export class FlowDesignerBase extends LitElement {
       `g.node[data-node-id="${CSS.escape(to)}"]`,
     );
     target?.focus();
+  }
+
+  /** Selects a node (adding to the selection with `extend`); `undefined` clears it. */
+  private select(id: string | undefined, extend: boolean): void {
+    const next = id === undefined ? [] : extend ? [...new Set([...this.selected, id])] : [id];
+    if (next.length === this.selected.length && next.every((x, i) => x === this.selected[i]))
+      return;
+    this.selected = next;
+    this.dispatchEvent(
+      new CustomEvent('selection-change', {
+        bubbles: true,
+        composed: true,
+        detail: { selected: next },
+      }),
+    );
   }
 
   private openNode(id: string, overlay: NodeOverlay | undefined): void {
@@ -598,23 +615,36 @@ export class FlowDesignerBase extends LitElement {
     const tooltip = errors?.map((d) => d.message).join('\n');
     return svg`<g
       part="node node-${n.type} node-kind-${n.kind}"
-      class="node kind-${n.kind} ${status ? `status-${status}` : ''} ${errors ? 'invalid' : ''}"
+      class="node kind-${n.kind} ${status ? `status-${status}` : ''} ${errors ? 'invalid' : ''} ${this.selected.includes(n.id) ? 'selected' : ''}"
       data-node-id=${n.id}
       data-status=${status ?? nothing}
       tabindex="0"
       role="group"
       aria-roledescription=${this.text.nodeRole}
       aria-label=${errors ? `${label}, ${t.errors(errors.length)}` : label}
-      @click=${() => this.openNode(n.id, overlay)}
+      @click=${(e: MouseEvent) => {
+        // The canvas handles clicks on its background; a node click ends here.
+        e.stopPropagation();
+        this.select(n.id, e.shiftKey || e.metaKey || e.ctrlKey);
+        this.openNode(n.id, overlay);
+      }}
       @keydown=${(e: KeyboardEvent) => {
         if (e.key === 'Enter' || e.key === ' ') {
           e.preventDefault();
+          e.stopPropagation();
+          this.select(n.id, false);
           this.openNode(n.id, overlay);
+          return;
+        }
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          this.select(undefined, false);
           return;
         }
         const direction = ARROWS[e.key];
         if (direction) {
           e.preventDefault();
+          e.stopPropagation();
           this.moveFocus(n.id, direction);
         }
       }}

@@ -240,4 +240,8 @@ export const designerStyles = css`
     stroke: var(--flow-designer-accent, #4a6fdc);
     stroke-width: 1.5;
   }
+  .selected > .card {
+    stroke: var(--flow-designer-accent, #4a6fdc);
+    stroke-width: 2.5;
+  }
 `;

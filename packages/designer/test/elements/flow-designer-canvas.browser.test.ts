@@ -336,4 +336,29 @@ describe('<flow-designer> canvas', () => {
     expect(transformOf(el)).to.not.equal(before);
     engine.dispose();
   });
+
+  it('selects nodes on click (shift adds) and reports selection-change; Escape clears', async () => {
+    const { el, engine } = await designer(everyKindFlow());
+    const changes: string[][] = [];
+    el.addEventListener('selection-change', (e) =>
+      changes.push((e as CustomEvent<{ selected: string[] }>).detail.selected),
+    );
+    const ids = [...el.shadowRoot!.querySelectorAll('g.node.kind-action')].map((g) =>
+      g.getAttribute('data-node-id')!,
+    );
+    const inner = ids[1]!;
+    nodeEl(el, ids[0]!)!.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
+    nodeEl(el, inner)!.dispatchEvent(
+      new MouseEvent('click', { bubbles: true, composed: true, shiftKey: true }),
+    );
+    await el.updateComplete;
+    expect(changes).to.deep.equal([[ids[0]], [ids[0], inner]]);
+    expect(nodeEl(el, inner)!.classList.contains('selected')).to.equal(true);
+    nodeEl(el, inner)!.dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }),
+    );
+    await el.updateComplete;
+    expect(changes[changes.length - 1]).to.deep.equal([]);
+    engine.dispose();
+  });
 });
