@@ -142,6 +142,9 @@ export class FlowDesignerBase extends LitElement {
   /** The layout drawn now. */
   @state() protected layout: LayoutResult | undefined = undefined;
   @state() private layoutError = false;
+  /** `light`, `dark`, or unset to follow the page's prefers-color-scheme. */
+  @property({ reflect: true }) theme: 'light' | 'dark' | undefined = undefined;
+
   /** Ids of the selected nodes (`selection-change` reports changes). */
   @state() private selected: readonly string[] = [];
 

@@ -1,8 +1,26 @@
 import { css } from 'lit';
 
+// The dark theme's values, used under prefers-color-scheme and under theme="dark".
+const darkVars = css`
+  --_bg: var(--flow-designer-bg, #161a22);
+  --_fg: var(--flow-designer-fg, #e3e7ef);
+  --_muted: var(--flow-designer-muted, #9aa3b5);
+  --_border: var(--flow-designer-border, #343b4a);
+  --_card: var(--flow-designer-card-bg, #222834);
+  --_container: var(--flow-designer-container-bg, rgba(160, 180, 220, 0.06));
+  --_region: var(--flow-designer-region-bg, rgba(160, 180, 220, 0.05));
+  --_edge: var(--flow-designer-edge, #7a8398);
+  --_accent: var(--flow-designer-accent, #7aa2f7);
+  --_error: var(--flow-designer-error, #ef6b6b);
+  --_success: var(--flow-designer-success, #6cc070);
+  --_warning: var(--flow-designer-warning, #e0a040);
+  --_running: var(--flow-designer-running, #7aa2f7);
+`;
+
 /**
  * The designer's base styles: every colour, font, radius and spacing is a custom property
- * (`--flow-designer-*`), with light defaults and dark ones under `prefers-color-scheme: dark`.
+ * (`--flow-designer-*`), with light defaults and dark ones under `prefers-color-scheme: dark`
+ * or `theme="dark"`.
  * Static only: no `<style>` is ever injected at run time (strict CSP).
  */
 export const designerStyles = css`
@@ -30,22 +48,14 @@ export const designerStyles = css`
     border-radius: var(--flow-designer-radius, 8px);
     overflow: hidden;
   }
+  /* Dark: when the page prefers it (unless theme="light"), or when theme="dark". */
   @media (prefers-color-scheme: dark) {
-    :host {
-      --_bg: var(--flow-designer-bg, #161a22);
-      --_fg: var(--flow-designer-fg, #e3e7ef);
-      --_muted: var(--flow-designer-muted, #9aa3b5);
-      --_border: var(--flow-designer-border, #343b4a);
-      --_card: var(--flow-designer-card-bg, #222834);
-      --_container: var(--flow-designer-container-bg, rgba(160, 180, 220, 0.06));
-      --_region: var(--flow-designer-region-bg, rgba(160, 180, 220, 0.05));
-      --_edge: var(--flow-designer-edge, #7a8398);
-      --_accent: var(--flow-designer-accent, #7aa2f7);
-      --_error: var(--flow-designer-error, #ef6b6b);
-      --_success: var(--flow-designer-success, #6cc070);
-      --_warning: var(--flow-designer-warning, #e0a040);
-      --_running: var(--flow-designer-running, #7aa2f7);
+    :host(:not([theme='light'])) {
+      ${darkVars}
     }
+  }
+  :host([theme='dark']) {
+    ${darkVars}
   }
   section {
     display: flex;

@@ -361,4 +361,15 @@ describe('<flow-designer> canvas', () => {
     expect(changes[changes.length - 1]).to.deep.equal([]);
     engine.dispose();
   });
+
+  it('switches to the dark theme and stays axe-clean there', async () => {
+    const { el, engine } = await designer(branchFlow(), { run });
+    const light = getComputedStyle(el).backgroundColor;
+    el.theme = 'dark';
+    await el.updateComplete;
+    expect(el.getAttribute('theme')).to.equal('dark');
+    expect(getComputedStyle(el).backgroundColor).to.not.equal(light);
+    await expect(el).to.be.accessible();
+    engine.dispose();
+  });
 });
