@@ -248,6 +248,23 @@ export class FlowDesignerBase extends LitElement {
     this.setViewport(fitRect(boundsOf(this.layout), box.width, box.height));
   }
 
+  /** Centres a node at zoom 1 (or fits it when larger than the canvas) and focuses it. */
+  zoomToNode(id: string): void {
+    const node = this.layout?.nodes.get(id);
+    const svgEl = this.renderRoot.querySelector('svg.canvas');
+    if (!node || !svgEl) return;
+    const box = svgEl.getBoundingClientRect();
+    this.setViewport(
+      fitRect(
+        { x: node.x, y: node.y, width: node.width, height: node.height },
+        box.width,
+        box.height,
+        48,
+      ),
+    );
+    this.renderRoot.querySelector<SVGGElement>(`g.node[data-node-id="${CSS.escape(id)}"]`)?.focus();
+  }
+
   /** Zooms by `factor` around the centre of the canvas. */
   zoomBy(factor: number): void {
     const box = this.renderRoot.querySelector('svg')?.getBoundingClientRect();

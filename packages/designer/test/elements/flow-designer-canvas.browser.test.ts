@@ -372,4 +372,17 @@ describe('<flow-designer> canvas', () => {
     await expect(el).to.be.accessible();
     engine.dispose();
   });
+
+  it('zooms to a node: centres it and focuses it', async () => {
+    const { el, engine } = await designer(everyKindFlow());
+    el.zoomToNode('enrich');
+    const svgBox = el.shadowRoot!.querySelector('svg.canvas')!.getBoundingClientRect();
+    const nodeBox = nodeEl(el, 'enrich')!.getBoundingClientRect();
+    const dx = nodeBox.left + nodeBox.width / 2 - (svgBox.left + svgBox.width / 2);
+    const dy = nodeBox.top + nodeBox.height / 2 - (svgBox.top + svgBox.height / 2);
+    expect(Math.abs(dx)).to.be.lessThan(2);
+    expect(Math.abs(dy)).to.be.lessThan(2);
+    expect(el.shadowRoot!.activeElement?.getAttribute('data-node-id')).to.equal('enrich');
+    engine.dispose();
+  });
 });
