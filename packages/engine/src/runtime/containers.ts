@@ -143,7 +143,6 @@ export function startForEach(
     outputs: new Array(list.length).fill(null),
     frames: new Set(),
   };
-  ex.loops.set(path, loop);
   const body = node.body!;
   const launch = (): void => {
     while (loop.running < parallelism && loop.next < list.length) {
@@ -163,12 +162,10 @@ export function startForEach(
           loop.done++;
           loop.frames.delete(f);
           if (loop.done === list.length) {
-            ex.loops.delete(path);
             ex.succeed(frame, node, path, attempt, loop.outputs);
           } else launch();
         },
         (_f, error) => {
-          ex.loops.delete(path);
           for (const other of loop.frames) if (!other.finished) abortAndDetach(ex, other);
           ex.attemptFailed(frame, node, path, attempt, error);
         },

@@ -20,7 +20,7 @@ import { engineError } from './node-errors.ts';
 import { redact } from './redact.ts';
 import { NOT_RETRYABLE, retryDelay } from './retry.ts';
 import { applyEvent, stateToSnapshot, type NodeRecord, type RunState } from './run-state.ts';
-import { isTruthy, type InFlight, type LoopState, type Waiter } from './executor-support.ts';
+import { isTruthy, type InFlight, type Waiter } from './executor-support.ts';
 import { startContainer } from './containers.ts';
 import { checkSignal, completeWait, ensureChild, startWait, waitExpired } from './waits.ts';
 import { releaseSlot, startAction } from './invoke-action.ts';
@@ -103,12 +103,10 @@ export class RunExecutor {
   sinceSnapshot = 0;
   holds = 0;
   readonly timers = new Map<string, TimerHandle>();
-  readonly timerTargets = new Map<string, () => void>();
   readonly waiters = new Map<string, Waiter>();
   readonly inflight = new Map<string, InFlight>();
   /** Frames of nodes waiting for a retry timer (so a failing scope can cancel them). */
   readonly retryFrames = new Map<string, Frame>();
-  readonly loops = new Map<string, LoopState>();
   readonly flowScope: Record<string, unknown>;
   readonly triggerScope: TriggerInfo;
 
@@ -176,11 +174,6 @@ export class RunExecutor {
 
   get isEnded(): boolean {
     return this.ended;
-  }
-
-  /** True when nothing is in flight: the engine may drop the executor (the run is parked). */
-  get isIdle(): boolean {
-    return !this.pumping && this.busy === 0 && this.head >= this.queue.length;
   }
 
   /** The earliest timer of the run. */

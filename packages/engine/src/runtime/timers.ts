@@ -36,7 +36,6 @@ export function ensureTimer(
 export function armTimer(ex: RunExecutor, timerId: string, dueAt: number, fire: () => void): void {
   const existing = ex.timers.get(timerId);
   if (existing) ex.services.clock.clearTimer(existing);
-  ex.timerTargets.set(timerId, fire);
   const delay = dueAt - ex.services.clock.now();
   const onFire = () => {
     ex.timers.delete(timerId);
@@ -44,7 +43,6 @@ export function armTimer(ex: RunExecutor, timerId: string, dueAt: number, fire: 
       if (ex.ended || !ex.state.timers.has(timerId)) return;
       const timer = ex.state.timers.get(timerId)!;
       ex.emit({ type: 'TimerFired', timerId, path: timer.path });
-      ex.timerTargets.delete(timerId);
       fire();
     });
   };
@@ -61,7 +59,6 @@ export function clearTimersOf(ex: RunExecutor, path: string): void {
     const handle = ex.timers.get(timerId);
     if (handle) ex.services.clock.clearTimer(handle);
     ex.timers.delete(timerId);
-    ex.timerTargets.delete(timerId);
     ex.emit({ type: 'TimerFired', timerId, path });
   }
 }
