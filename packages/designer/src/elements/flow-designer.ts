@@ -13,25 +13,15 @@ import {
 import { designerStyles } from '../styles/designer-styles.ts';
 import type { LayoutEdge, LayoutNode, LayoutResult } from '../core/layout-result.ts';
 import { boundsOf } from '../core/layout-result.ts';
-import {
-  CARD_PADDING_X,
-  CARD_PADDING_Y,
-  ICON_SIZE,
-  LINE_GAP,
-  PORT_RADIUS,
-  TEXT_LINE_HEIGHT,
-  TITLE_LINE_HEIGHT,
-  EDGE_LABEL_PADDING_X,
-} from '../core/node-size.ts';
+import { EDGE_LABEL_PADDING_X } from '../core/node-size.ts';
 import {
   arrowHeadPath,
   clipText,
   edgePath,
   indexFlow,
-  inputSummary,
-  triggerSummary,
   viewportTransform,
 } from '../core/canvas-geometry.ts';
+import { renderNodeCard } from './node-card.ts';
 import { IDENTITY_VIEWPORT, fitRect, panBy, zoomAt, type Viewport } from '../core/viewport.ts';
 import { overlayOf, type NodeOverlay } from '../core/run-overlay.ts';
 import { nextFocus, type FocusDirection } from '../core/focus-graph.ts';
@@ -98,16 +88,7 @@ export const DEFAULT_STRINGS: DesignerStrings = {
     `Run ${status}${failed.length > 0 ? `; failed: ${failed.join(', ')}` : ''}.`,
 };
 
-/** Characters that fit a card's text lines (CARD_WIDTH minus padding at ~7px per char). */
-const TITLE_CHARS = 24;
-const LINE_CHARS = 28;
 const ZOOM_STEP = 1.2;
-
-function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
 
 /**
  * The `<flow-designer>` element. Not registered by itself: `define()` registers a fresh
@@ -605,50 +586,21 @@ export class FlowDesignerBase extends LitElement {
     errors: readonly Diagnostic[] | undefined,
     overlay: NodeOverlay | undefined,
   ) {
-    const t = this.text;
-    if (n.kind === 'region') {
-      return svg`<g part="region region-${n.type}" class="region" data-node-id=${n.id}>
-        <rect class="region-box" x=${n.x} y=${n.y} width=${n.width} height=${n.height} rx="6"></rect>
-        <text class="region-label" x=${n.x + CARD_PADDING_X} y=${n.y + 16}>${n.type}</text>
-      </g>`;
-    }
-    const isTrigger = n.kind === 'trigger';
-    const name = isTrigger
-      ? ((source as Trigger | undefined)?.id ?? n.id)
-      : ((source as FlowNode | undefined)?.name ?? n.id);
-    const summary = isTrigger
-      ? source
-        ? triggerSummary(source as Trigger)
-        : n.type
-      : source
-        ? inputSummary(source as FlowNode)
-        : '';
-    const status = overlay?.status ?? (this.run && !isTrigger ? 'pending' : undefined);
-    // The card's texts are aria-hidden; the name says all of it (and its status).
-    const label = `${t.nodeLabel(name, n.type, status)}${summary && summary !== n.type ? `: ${summary}` : ''}`;
-    const titleY = n.y + CARD_PADDING_Y + TITLE_LINE_HEIGHT - 5;
-    const typeY = titleY + LINE_GAP + TEXT_LINE_HEIGHT;
-    const isBox = n.kind === 'container';
-    const summaryY = isBox || isTrigger ? typeY : typeY + LINE_GAP + TEXT_LINE_HEIGHT;
-    const textX = n.x + CARD_PADDING_X + ICON_SIZE + 8;
-    const ports = this.layout?.ports.get(n.id);
-    const tooltip = errors?.map((d) => d.message).join('\n');
-    return svg`<g
-      part="node node-${n.type} node-kind-${n.kind}"
-      class="node kind-${n.kind} ${status ? `status-${status}` : ''} ${errors ? 'invalid' : ''} ${this.selected.includes(n.id) ? 'selected' : ''}"
-      data-node-id=${n.id}
-      data-status=${status ?? nothing}
-      tabindex="0"
-      role="group"
-      aria-roledescription=${this.text.nodeRole}
-      aria-label=${errors ? `${label}, ${t.errors(errors.length)}` : label}
-      @click=${(e: MouseEvent) => {
+    return renderNodeCard(n, {
+      strings: this.text,
+      source,
+      ports: this.layout?.ports.get(n.id),
+      errors,
+      overlay,
+      hasRun: this.run !== undefined,
+      selected: this.selected.includes(n.id),
+      onClick: (e: MouseEvent) => {
         // The canvas handles clicks on its background; a node click ends here.
         e.stopPropagation();
         this.select(n.id, e.shiftKey || e.metaKey || e.ctrlKey);
         this.openNode(n.id, overlay);
-      }}
-      @keydown=${(e: KeyboardEvent) => {
+      },
+      onKeydown: (e: KeyboardEvent) => {
         if (e.key === 'Enter' || e.key === ' ') {
           e.preventDefault();
           e.stopPropagation();
@@ -667,37 +619,7 @@ export class FlowDesignerBase extends LitElement {
           e.stopPropagation();
           this.moveFocus(n.id, direction);
         }
-      }}
-    >
-      <rect class="card" x=${n.x} y=${n.y} width=${n.width} height=${n.height} rx=${isBox ? 8 : 6}></rect>
-      ${isBox ? svg`<line class="header-rule" x1=${n.x} x2=${n.x + n.width} y1=${n.y + 2 * CARD_PADDING_Y + TITLE_LINE_HEIGHT + LINE_GAP + TEXT_LINE_HEIGHT} y2=${n.y + 2 * CARD_PADDING_Y + TITLE_LINE_HEIGHT + LINE_GAP + TEXT_LINE_HEIGHT}></line>` : nothing}
-      <rect class="icon" x=${n.x + CARD_PADDING_X} y=${n.y + CARD_PADDING_Y} width=${ICON_SIZE} height=${ICON_SIZE} rx="4"></rect>
-      <text class="name" aria-hidden="true" x=${textX} y=${titleY}>${clipText(name, TITLE_CHARS)}</text>
-      ${isBox || isTrigger ? nothing : svg`<text class="type" aria-hidden="true" x=${n.x + CARD_PADDING_X} y=${typeY}>${clipText(n.type, LINE_CHARS)}</text>`}
-      <text class="summary" aria-hidden="true" x=${n.x + CARD_PADDING_X} y=${summaryY}>${clipText(
-        isTrigger && summary !== n.type ? `${n.type}: ${summary}` : summary,
-        LINE_CHARS,
-      )}</text>
-      ${ports?.input ? svg`<circle class="port port-in" aria-hidden="true" cx=${ports.input.x} cy=${ports.input.y} r=${PORT_RADIUS}></circle>` : nothing}
-      ${(ports?.outputs ?? []).map(
-        (p) =>
-          svg`<circle class="port port-out" aria-hidden="true" data-port=${p.port} cx=${p.x} cy=${p.y} r=${PORT_RADIUS}><title>${p.port}</title></circle>`,
-      )}
-      ${
-        errors
-          ? svg`<g part="marker" class="marker"><circle cx=${n.x + n.width - 12} cy=${n.y + 12} r="8"></circle><text aria-hidden="true" x=${n.x + n.width - 12} y=${n.y + 16} text-anchor="middle">!</text><title>${tooltip}</title></g>`
-          : nothing
-      }
-      ${
-        overlay && status !== 'pending'
-          ? svg`<text part="run-info" class="run-info" aria-hidden="true" x=${n.x + n.width - CARD_PADDING_X} y=${typeY} text-anchor="end">${[
-              overlay.attempts > 1 ? t.attempt(overlay.attempts) : '',
-              overlay.durationMs !== undefined ? formatDuration(overlay.durationMs) : '',
-            ]
-              .filter(Boolean)
-              .join(' · ')}</text>`
-          : nothing
-      }
-    </g>`;
+      },
+    });
   }
 }

@@ -1,0 +1,130 @@
+import { nothing, svg, type SVGTemplateResult, type TemplateResult } from 'lit';
+import type { Diagnostic, FlowNode, Trigger } from '@millrace/engine';
+import type { LayoutNode, LayoutPorts } from '../core/layout-result.ts';
+import {
+  CARD_PADDING_X,
+  CARD_PADDING_Y,
+  ICON_SIZE,
+  LINE_GAP,
+  PORT_RADIUS,
+  TEXT_LINE_HEIGHT,
+  TITLE_LINE_HEIGHT,
+} from '../core/node-size.ts';
+import { clipText, inputSummary, triggerSummary } from '../core/canvas-geometry.ts';
+import type { NodeOverlay } from '../core/run-overlay.ts';
+import type { DesignerStrings } from './flow-designer.ts';
+
+/**
+ * One card of the canvas (or a region box) as an SVG template. The element owns state and
+ * behaviour; everything a card shows comes in through `NodeCardContext`, so the card can be
+ * rendered (and extended) without reaching into the element.
+ */
+
+/** Characters that fit a card's text lines (CARD_WIDTH minus padding at ~7px per char). */
+const TITLE_CHARS = 24;
+const LINE_CHARS = 28;
+
+/** What a card needs besides its layout node. */
+export interface NodeCardContext {
+  readonly strings: DesignerStrings;
+  /** The flow's node or trigger this card stands for (absent for unknown ids). */
+  readonly source: FlowNode | Trigger | undefined;
+  /** Port anchors from the layout. */
+  readonly ports: LayoutPorts | undefined;
+  /** Error diagnostics of this node (absent when none). */
+  readonly errors: readonly Diagnostic[] | undefined;
+  /** The run overlay of this node, when a run is shown. */
+  readonly overlay: NodeOverlay | undefined;
+  /** True when a run is shown at all (nodes without an overlay are then `pending`). */
+  readonly hasRun: boolean;
+  readonly selected: boolean;
+  readonly onClick: (e: MouseEvent) => void;
+  readonly onKeydown: (e: KeyboardEvent) => void;
+  /**
+   * Extra content drawn last inside the card's group (e.g. an iteration picker on loop cards);
+   * positioned by its producer in canvas coordinates.
+   */
+  readonly extra?: SVGTemplateResult | TemplateResult | typeof nothing;
+}
+
+/** A duration as the run overlay shows it (`850 ms`, `1.2 s`, `2 min 5 s`). */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+/** The SVG of one layout node: a region box, or a focusable card with ports and markers. */
+export function renderNodeCard(n: LayoutNode, ctx: NodeCardContext): SVGTemplateResult {
+  const { strings: t, source, errors, overlay } = ctx;
+  if (n.kind === 'region') {
+    return svg`<g part="region region-${n.type}" class="region" data-node-id=${n.id}>
+        <rect class="region-box" x=${n.x} y=${n.y} width=${n.width} height=${n.height} rx="6"></rect>
+        <text class="region-label" x=${n.x + CARD_PADDING_X} y=${n.y + 16}>${n.type}</text>
+      </g>`;
+  }
+  const isTrigger = n.kind === 'trigger';
+  const name = isTrigger
+    ? ((source as Trigger | undefined)?.id ?? n.id)
+    : ((source as FlowNode | undefined)?.name ?? n.id);
+  const summary = isTrigger
+    ? source
+      ? triggerSummary(source as Trigger)
+      : n.type
+    : source
+      ? inputSummary(source as FlowNode)
+      : '';
+  const status = overlay?.status ?? (ctx.hasRun && !isTrigger ? 'pending' : undefined);
+  // The card's texts are aria-hidden; the name says all of it (and its status).
+  const label = `${t.nodeLabel(name, n.type, status)}${summary && summary !== n.type ? `: ${summary}` : ''}`;
+  const titleY = n.y + CARD_PADDING_Y + TITLE_LINE_HEIGHT - 5;
+  const typeY = titleY + LINE_GAP + TEXT_LINE_HEIGHT;
+  const isBox = n.kind === 'container';
+  const summaryY = isBox || isTrigger ? typeY : typeY + LINE_GAP + TEXT_LINE_HEIGHT;
+  const textX = n.x + CARD_PADDING_X + ICON_SIZE + 8;
+  const ports = ctx.ports;
+  const tooltip = errors?.map((d) => d.message).join('\n');
+  return svg`<g
+      part="node node-${n.type} node-kind-${n.kind}"
+      class="node kind-${n.kind} ${status ? `status-${status}` : ''} ${errors ? 'invalid' : ''} ${ctx.selected ? 'selected' : ''}"
+      data-node-id=${n.id}
+      data-status=${status ?? nothing}
+      tabindex="0"
+      role="group"
+      aria-roledescription=${t.nodeRole}
+      aria-label=${errors ? `${label}, ${t.errors(errors.length)}` : label}
+      @click=${ctx.onClick}
+      @keydown=${ctx.onKeydown}
+    >
+      <rect class="card" x=${n.x} y=${n.y} width=${n.width} height=${n.height} rx=${isBox ? 8 : 6}></rect>
+      ${isBox ? svg`<line class="header-rule" x1=${n.x} x2=${n.x + n.width} y1=${n.y + 2 * CARD_PADDING_Y + TITLE_LINE_HEIGHT + LINE_GAP + TEXT_LINE_HEIGHT} y2=${n.y + 2 * CARD_PADDING_Y + TITLE_LINE_HEIGHT + LINE_GAP + TEXT_LINE_HEIGHT}></line>` : nothing}
+      <rect class="icon" x=${n.x + CARD_PADDING_X} y=${n.y + CARD_PADDING_Y} width=${ICON_SIZE} height=${ICON_SIZE} rx="4"></rect>
+      <text class="name" aria-hidden="true" x=${textX} y=${titleY}>${clipText(name, TITLE_CHARS)}</text>
+      ${isBox || isTrigger ? nothing : svg`<text class="type" aria-hidden="true" x=${n.x + CARD_PADDING_X} y=${typeY}>${clipText(n.type, LINE_CHARS)}</text>`}
+      <text class="summary" aria-hidden="true" x=${n.x + CARD_PADDING_X} y=${summaryY}>${clipText(
+        isTrigger && summary !== n.type ? `${n.type}: ${summary}` : summary,
+        LINE_CHARS,
+      )}</text>
+      ${ports?.input ? svg`<circle class="port port-in" aria-hidden="true" cx=${ports.input.x} cy=${ports.input.y} r=${PORT_RADIUS}></circle>` : nothing}
+      ${(ports?.outputs ?? []).map(
+        (p) =>
+          svg`<circle class="port port-out" aria-hidden="true" data-port=${p.port} cx=${p.x} cy=${p.y} r=${PORT_RADIUS}><title>${p.port}</title></circle>`,
+      )}
+      ${
+        errors
+          ? svg`<g part="marker" class="marker"><circle cx=${n.x + n.width - 12} cy=${n.y + 12} r="8"></circle><text aria-hidden="true" x=${n.x + n.width - 12} y=${n.y + 16} text-anchor="middle">!</text><title>${tooltip}</title></g>`
+          : nothing
+      }
+      ${
+        overlay && status !== 'pending'
+          ? svg`<text part="run-info" class="run-info" aria-hidden="true" x=${n.x + n.width - CARD_PADDING_X} y=${typeY} text-anchor="end">${[
+              overlay.attempts > 1 ? t.attempt(overlay.attempts) : '',
+              overlay.durationMs !== undefined ? formatDuration(overlay.durationMs) : '',
+            ]
+              .filter(Boolean)
+              .join(' · ')}</text>`
+          : nothing
+      }
+      ${ctx.extra ?? nothing}
+    </g>`;
+}
