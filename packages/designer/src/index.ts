@@ -51,6 +51,25 @@ export { nextFocus } from './core/focus-graph.ts';
 export type { FocusDirection } from './core/focus-graph.ts';
 export { overlayOf, parsePath, runFromEvents } from './core/run-overlay.ts';
 export type { IterationChoice, NodeOverlay } from './core/run-overlay.ts';
+export {
+  loopIterationsOf,
+  loopSegments,
+  resolvedChoice,
+  stepIteration,
+} from './core/iteration-choice.ts';
+export type { IterationStep, LoopIterations } from './core/iteration-choice.ts';
+export { createRunFeed, isEventStream } from './core/run-feed.ts';
+export type { RunFeed, RunInput } from './core/run-feed.ts';
+export { TimelineBuilder, tickStep, timelineOf, timelineOfView } from './core/run-timeline.ts';
+export type {
+  AttemptOutcome,
+  Timeline,
+  TimelineOptions,
+  TimelineRow,
+  TimelineSegment,
+  TimelineSegmentKind,
+  TimelineTick,
+} from './core/run-timeline.ts';
 export { outlineOf } from './core/outline.ts';
 export type { OutlineItem } from './core/outline.ts';
 export {
