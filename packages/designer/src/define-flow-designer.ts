@@ -1,13 +1,29 @@
 import { FlowDesignerBase } from './elements/flow-designer.ts';
+import { preloadLayout, type LayoutEngineOptions } from './layout/layout-client.ts';
+
+export interface DefineOptions {
+  /**
+   * Start the page's shared layout worker and its ELK warm-up now (the default), with these
+   * worker options (a `workerFactory` under Trusted Types), or not at all (`false`: the first
+   * designer that lays out starts it).
+   */
+  readonly preloadLayout?: boolean | Pick<LayoutEngineOptions, 'workerUrl' | 'workerFactory'>;
+}
 
 /**
  * Registers `<flow-designer>` (or another tag) and returns the registered class. Each tag gets
- * a fresh subclass, so two tags (two versions of the designer) can live on one page.
+ * a fresh subclass, so two tags (two versions of the designer) can live on one page. Starts the
+ * layout worker (see `DefineOptions.preloadLayout`), so ELK is warm when the first flow opens.
  *
  * @example
  * defineFlowDesigner('acme-flow-designer');
  */
-export function defineFlowDesigner(tagName = 'flow-designer'): typeof FlowDesignerBase {
+export function defineFlowDesigner(
+  tagName = 'flow-designer',
+  options: DefineOptions = {},
+): typeof FlowDesignerBase {
+  const preload = options.preloadLayout ?? true;
+  if (preload !== false) preloadLayout(preload === true ? {} : preload);
   const existing = customElements.get(tagName);
   if (existing) {
     if (existing.prototype instanceof FlowDesignerBase) return existing as typeof FlowDesignerBase;

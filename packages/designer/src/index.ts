@@ -1,4 +1,5 @@
 export { defineFlowDesigner } from './define-flow-designer.ts';
+export type { DefineOptions } from './define-flow-designer.ts';
 export { FlowDesignerBase, DEFAULT_STRINGS } from './elements/flow-designer.ts';
 export type { DesignerStrings, FlowLike } from './elements/flow-designer.ts';
 export {

@@ -206,7 +206,7 @@ export class FlowDesignerBase extends LitElement {
       this.layout = undefined;
       return;
     }
-    const engine = this.layoutEngine ?? (this.ownEngine ??= createLayoutEngine());
+    const engine = this.layoutEngine ?? (this.ownEngine ??= createLayoutEngine({ shared: true }));
     try {
       const result = await engine.layout(flow, this.catalog);
       if (flow !== this.flow) return;

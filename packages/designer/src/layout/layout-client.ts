@@ -2,6 +2,7 @@ import { releaseProxy, wrap, type Remote } from 'comlink';
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import type { ActionCatalog, FlowDefinition } from '@millrace/engine';
 import { createLayoutCache, type LayoutCache } from '../core/layout-cache.ts';
+import { WARM_UP_SIZES, warmUpFlow } from '../core/layout-warm-up.ts';
 import { finishLayout, prepareLayout, type PreparedLayout } from '../core/layout-flow.ts';
 import type { LayoutResult } from '../core/layout-result.ts';
 import { LayoutFailedError, LayoutStaleError } from './layout-errors.ts';
@@ -11,8 +12,10 @@ import type { LayoutWorkerApi } from './layout-worker.ts';
  * The designer's layout engine: ELK in a module worker (comlink), with a cache in front and a
  * main-thread fallback behind.
  *
- * - The worker starts, and warms up on a small graph, as soon as the engine is created, so the
- *   first real layout does not pay for ELK's start-up.
+ * - The worker starts, and warms ELK up on a series of growing flows (core/layout-warm-up.ts),
+ *   as soon as it is created — for the designer, when `defineFlowDesigner()` runs (the page's
+ *   shared worker, `preloadLayout()`) — so the first real layout finds ELK loaded and compiled.
+ *   A real request stops the warm-up and waits for one round at most.
  * - Every request gets a sequence number. Only the newest request of an engine is answered;
  *   older ones reject with `LayoutStaleError` (reason `superseded`). While ELK works on one
  *   graph, only the newest waiting request is kept, so a burst of edits costs two layouts.
@@ -35,6 +38,13 @@ export interface LayoutEngineOptions {
   readonly workerFactory?: () => Worker;
   /** Lay out on the main thread (no worker at all). */
   readonly mainThread?: boolean;
+  /**
+   * Use the page's shared layout worker (started by `preloadLayout()`, or now), which every
+   * designer of the page shares and which stays up when this engine is disposed. The
+   * designer's own engines use it; `workerUrl` / `workerFactory` then only apply when this
+   * call is the one that starts it.
+   */
+  readonly shared?: boolean;
   /** The cache to use; by default one cache shared by every engine of the page. */
   readonly cache?: LayoutCache;
   /** Called once when the engine falls back to the main thread, with the reason. */
@@ -98,6 +108,68 @@ function createWorkerBackend(worker: Worker): Backend {
   };
 }
 
+/**
+ * A worker backend that warms ELK up (core/layout-warm-up.ts) in rounds while no real request
+ * waits: a request that arrives meanwhile waits for the round in flight only.
+ */
+interface WarmingBackend extends Backend {
+  /** Resolves when the rounds are done or were cut short; rejects with WorkerUnavailable. */
+  readonly warm: Promise<void>;
+}
+
+function warming(backend: Backend): WarmingBackend {
+  let demand = 0;
+  let stopped = false;
+  const warm = (async () => {
+    for (const size of WARM_UP_SIZES) {
+      if (demand > 0 || stopped) return;
+      await backend.layout(prepareLayout(warmUpFlow(size)).graph.elk);
+    }
+  })();
+  return {
+    kind: backend.kind,
+    warm,
+    async layout(graph) {
+      demand++;
+      try {
+        return await backend.layout(graph);
+      } finally {
+        demand--;
+      }
+    },
+    dispose() {
+      stopped = true;
+      backend.dispose();
+    },
+  };
+}
+
+let sharedBackend: WarmingBackend | undefined;
+
+/**
+ * Starts the page's shared layout worker and its warm-up, so that the first flow a designer
+ * opens finds ELK loaded and its hot code compiled. `defineFlowDesigner()` calls it; call it
+ * yourself (earlier, or with a `workerFactory` under Trusted Types) to start sooner. Idempotent:
+ * later calls return the running worker. Returns undefined when no worker can be made here (the
+ * designers then lay out on the main thread).
+ */
+export function preloadLayout(
+  options: Pick<LayoutEngineOptions, 'workerUrl' | 'workerFactory'> = {},
+): { readonly warm: Promise<void> } | undefined {
+  if (sharedBackend) return sharedBackend;
+  try {
+    sharedBackend = warming(createWorkerBackend(startWorker(options)));
+  } catch {
+    return undefined;
+  }
+  // A worker that fails later (script 404, CSP) is dropped, so the next engine tries afresh.
+  const backend = sharedBackend;
+  backend.warm.catch(() => {
+    if (sharedBackend === backend) sharedBackend = undefined;
+  });
+  return backend;
+}
+
 type ElkInstance = { layout(graph: ElkNode): Promise<ElkNode> };
 
 function createMainThreadBackend(): Backend & { load(): Promise<ElkInstance> } {
@@ -128,30 +200,6 @@ function startWorker(options: LayoutEngineOptions): Worker {
     name: 'millrace-layout',
   });
 }
-
-/** A small flow with every card kind, laid out first to warm ELK up (JIT, class set-up). */
-const WARM_UP_FLOW = {
-  format: 'millrace.flow/v1',
-  id: 'warm-up',
-  triggers: [{ id: 't', kind: 'manual' }],
-  nodes: [
-    { id: 'a', type: 'if', input: { condition: true } },
-    { id: 'b', type: 'log' },
-    { id: 'c', type: 'forEach', input: { items: [] }, nodes: [{ id: 'd', type: 'log' }] },
-    {
-      id: 'e',
-      type: 'try',
-      nodes: [{ id: 'f', type: 'log' }],
-      catch: { nodes: [{ id: 'g', type: 'log' }] },
-    },
-  ],
-  edges: [
-    { from: 'a', port: 'true', to: 'b' },
-    { from: 'a', port: 'false', to: 'c' },
-    { from: 'b', to: 'e' },
-    { from: 'c', to: 'e' },
-  ],
-};
 
 let sharedCache: LayoutCache | undefined;
 
@@ -186,6 +234,9 @@ export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEng
   const cache = options.cache ?? sharedLayoutCache();
   const mainThread = createMainThreadBackend();
   let backend: Backend = mainThread;
+  // The shared worker outlives this engine: dispose() leaves it running.
+  let ownsBackend = true;
+  let warmRounds: Promise<void> | undefined;
   let fellBack = false;
   let disposed = false;
   let latest = 0;
@@ -194,17 +245,30 @@ export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEng
 
   const fallBack = (reason: unknown): void => {
     if (backend === mainThread) return;
-    backend.dispose();
+    if (ownsBackend) backend.dispose();
     backend = mainThread;
+    ownsBackend = true;
     if (!fellBack) {
       fellBack = true;
       options.onFallback?.(reason);
     }
   };
 
-  if (options.mainThread !== true) {
+  if (options.mainThread !== true && options.shared === true) {
+    const shared = preloadLayout(options);
+    if (shared && sharedBackend) {
+      backend = sharedBackend;
+      ownsBackend = false;
+      warmRounds = shared.warm;
+    } else {
+      fellBack = true;
+      options.onFallback?.(new Error('No layout worker could be started on this page.'));
+    }
+  } else if (options.mainThread !== true) {
     try {
-      backend = createWorkerBackend(startWorker(options));
+      const own = warming(createWorkerBackend(startWorker(options)));
+      backend = own;
+      warmRounds = own.warm;
     } catch (error) {
       // CSP (`worker-src`), Trusted Types (a string URL without a policy) or no Worker at all.
       fellBack = true;
@@ -259,9 +323,9 @@ export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEng
   };
 
   const warm: Promise<void> = (async () => {
-    if (backend !== mainThread) {
+    if (warmRounds) {
       try {
-        await backend.layout(prepareLayout(WARM_UP_FLOW).graph.elk);
+        await warmRounds;
         return;
       } catch (error) {
         if (!(error instanceof WorkerUnavailable) || disposed) return;
@@ -311,14 +375,14 @@ export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEng
     async warmUp() {
       await warm;
       if (backend === mainThread && !disposed) {
-        const { graph } = prepareLayout(WARM_UP_FLOW);
+        const { graph } = prepareLayout(warmUpFlow(WARM_UP_SIZES[0]!));
         await mainThread.layout(graph.elk).catch(() => undefined);
       }
     },
     dispose() {
       if (disposed) return;
       disposed = true;
-      backend.dispose();
+      if (ownsBackend) backend.dispose();
       for (const job of [running, waiting]) {
         for (const w of job?.waiters ?? []) {
           w.reject(new LayoutStaleError(w.seq, latest, 'disposed'));

@@ -1,6 +1,10 @@
 import { expect } from '@open-wc/testing';
 import { createLayoutCache, serializeLayoutResult } from '../../src/core/layout-cache.ts';
-import { createLayoutEngine, type LayoutEngine } from '../../src/layout/layout-client.ts';
+import {
+  createLayoutEngine,
+  preloadLayout,
+  type LayoutEngine,
+} from '../../src/layout/layout-client.ts';
 import { LayoutStaleError, isLayoutStale } from '../../src/layout/layout-errors.ts';
 import { branchFlow, everyKindFlow } from './layout-fixtures.ts';
 
@@ -121,5 +125,29 @@ describe('layout engine (worker client)', () => {
     const after = await outcome(engine.layout(branchFlow()));
     expect((after.error as LayoutStaleError).reason).to.equal('disposed');
     await engine.warmUp(); // settles: the terminated worker's calls are failed, not left hanging
+  });
+
+  it('shares one preloaded worker between engines and keeps it when an engine is disposed', async () => {
+    const preloaded = preloadLayout();
+    expect(preloaded).to.not.equal(undefined);
+    expect(preloadLayout()).to.equal(preloaded);
+    const first = make({ shared: true });
+    expect(first.backend).to.equal('worker');
+    const a = await first.layout(branchFlow());
+    first.dispose();
+    const second = make({ shared: true });
+    const b = await second.layout(branchFlow());
+    expect(second.backend).to.equal('worker');
+    expect(serializeLayoutResult(b)).to.deep.equal(serializeLayoutResult(a));
+    await second.warmUp();
+  });
+
+  it('answers a real request that arrives during the warm-up rounds', async () => {
+    // A fresh own worker is in its first warm-up round when the request comes.
+    const engine = make();
+    const result = await engine.layout(everyKindFlow());
+    expect(result.nodes.has('guard#catch')).to.equal(true);
+    await engine.warmUp(); // the rounds stopped early (a request came) and settle
+    expect(engine.backend).to.equal('worker');
   });
 });

@@ -1,0 +1,201 @@
+import { spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+
+/**
+ * The designer's benchmark in Chromium (issue 5): builds bench/browser/ with Vite (a production
+ * build, as a host ships it), serves it on 127.0.0.1, and opens it in Debian's Chromium through
+ * playwright-core, one fresh browser context (no HTTP or code cache) per measured page load.
+ *
+ *   node --import tsx packages/designer/bench/designer.bench.ts [--runs 7] [--sizes 100,500,1000]
+ *        [--scenarios first,reopen,pan] [--warm-profile]
+ *
+ * Prints, per scenario and size, the median and range of the runs. `--warm-profile` reuses one
+ * context, so later page loads get the HTTP cache and V8's code cache as a returning user does.
+ */
+
+const root = new URL('../../..', import.meta.url).pathname;
+const dist = join(root, 'dist/designer-bench');
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? fallback : (process.argv[i + 1] ?? fallback);
+}
+
+const runs = Number(arg('runs', '7'));
+const sizes = arg('sizes', '100,500,1000').split(',').map(Number);
+const scenarios = arg('scenarios', 'first,reopen,pan').split(',');
+const warmProfile = process.argv.includes('--warm-profile');
+/** `first` is measured with the flow given at once and after these host delays (ms). */
+const delays = arg('delays', '0,1500').split(',').map(Number);
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+
+function serve(): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    let file = join(dist, path);
+    if (!file.startsWith(dist) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    if (statSync(file).isDirectory()) file = join(file, 'index.html');
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'max-age=3600',
+    });
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      resolve({ server, url: `http://127.0.0.1:${port}/` });
+    }),
+  );
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+interface PageResult {
+  readonly ms?: number;
+  readonly frames?: readonly number[];
+  readonly sinceNavigation?: number;
+  readonly breakdown?: Readonly<Record<string, number>>;
+}
+
+async function measure(
+  browser: Browser,
+  shared: Awaited<ReturnType<Browser['newContext']>> | undefined,
+  url: string,
+): Promise<PageResult> {
+  const context = shared ?? (await browser.newContext({ viewport: { width: 1280, height: 800 } }));
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  try {
+    await page.goto(url);
+    await page.waitForFunction(
+      () => {
+        const g = globalThis as BenchGlobals;
+        return g.__benchResult ?? g.__benchError;
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
+    const error = await page.evaluate(() => (globalThis as BenchGlobals).__benchError);
+    if (error) throw new Error(error);
+    if (errors.length > 0) throw new Error(errors.join('\n'));
+    return (await page.evaluate(() => (globalThis as BenchGlobals).__benchResult)) as PageResult;
+  } finally {
+    await page.close();
+    if (!shared) await context.close();
+  }
+}
+
+/** What the page publishes (bench/browser/bench-page.ts). */
+type BenchGlobals = { __benchResult?: unknown; __benchError?: string };
+
+export async function main(): Promise<void> {
+  const built = spawnSync(
+    join(root, 'node_modules/.bin/vite'),
+    ['build', '--config', join(root, 'packages/designer/bench/vite.bench.config.ts')],
+    { cwd: root, stdio: 'inherit' },
+  );
+  if (built.status !== 0) throw new Error('vite build of the benchmark page failed');
+  const { server, url } = await serve();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const shared = warmProfile
+    ? await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    : undefined;
+  if (shared) await measure(browser, shared, `${url}?scenario=first&n=10`);
+  try {
+    console.log(
+      `designer in Chromium ${browser.version()}, ${runs} runs each, ${warmProfile ? 'warm' : 'fresh'} profile`,
+    );
+    for (const scenario of scenarios) {
+      const variants =
+        scenario === 'pan'
+          ? ['fit', 'zoom1']
+          : scenario === 'first'
+            ? delays.map((d) => `delay=${d}`)
+            : [''];
+      for (const n of sizes) {
+        for (const variant of variants) {
+          const results: PageResult[] = [];
+          const q = variant === 'zoom1' ? '&zoom=1' : variant ? `&${variant}` : '';
+          for (let i = 0; i < runs; i++) {
+            results.push(await measure(browser, shared, `${url}?scenario=${scenario}&n=${n}${q}`));
+          }
+          if (scenario === 'breakdown') {
+            const keys = Object.keys(results[0]?.breakdown ?? {});
+            console.log(
+              `breakdown ${String(n).padStart(5)} nodes: ` +
+                keys
+                  .map(
+                    (k) =>
+                      `${k} ${median(results.map((r) => r.breakdown?.[k] ?? NaN)).toFixed(0)} ms`,
+                  )
+                  .join(', '),
+            );
+          } else if (scenario === 'pan') {
+            const medians = results.map((r) => median(r.frames ?? []));
+            const worst = results.map((r) => Math.max(...(r.frames ?? [])));
+            const over = results.map((r) => (r.frames ?? []).filter((f) => f > 33.4).length);
+            console.log(
+              `pan ${variant.padEnd(5)} ${String(n).padStart(5)} nodes: median frame ${median(medians).toFixed(1)} ms ` +
+                `(runs ${Math.min(...medians).toFixed(1)}–${Math.max(...medians).toFixed(1)}), ` +
+                `worst frame per run ${worst.map((w) => w.toFixed(0)).join('/')} ms, frames > 33 ms per run ${over.join('/')}`,
+            );
+          } else {
+            const ms = results.map((r) => r.ms ?? NaN);
+            console.log(
+              `${scenario.padEnd(6)} ${variant.padEnd(10)} ${String(n).padStart(5)} nodes: median ${median(ms).toFixed(0)} ms ` +
+                `(${Math.min(...ms).toFixed(0)}–${Math.max(...ms).toFixed(0)})` +
+                (scenario === 'first'
+                  ? `, since navigation ${median(results.map((r) => r.sinceNavigation ?? NaN)).toFixed(0)} ms`
+                  : ''),
+            );
+          }
+        }
+      }
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
