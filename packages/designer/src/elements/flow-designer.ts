@@ -2,7 +2,9 @@ import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import {
+  catalogMap,
   validateFlow,
+  type ActionDescriptor,
   type ActionCatalog,
   type Diagnostic,
   type FlowDefinition,
@@ -22,6 +24,7 @@ import {
   viewportTransform,
 } from '../core/canvas-geometry.ts';
 import { renderNodeCard } from './node-card.ts';
+import { nodeIconOf, type IconOrigin } from '../core/node-icon.ts';
 import { IDENTITY_VIEWPORT, fitRect, panBy, zoomAt, type Viewport } from '../core/viewport.ts';
 import { overlayOf, type NodeOverlay } from '../core/run-overlay.ts';
 import { nextFocus, type FocusDirection } from '../core/focus-graph.ts';
@@ -580,6 +583,31 @@ export class FlowDesignerBase extends LitElement {
     </g>`;
   }
 
+  private catalogIndex:
+    | { readonly catalog: ActionCatalog | undefined; readonly map: Map<string, ActionDescriptor> }
+    | undefined;
+
+  /** The catalog entry of a node type (the catalog indexed once per `catalog` value). */
+  private descriptorOf(type: string): ActionDescriptor | undefined {
+    let index = this.catalogIndex;
+    if (index === undefined || index.catalog !== this.catalog) {
+      index = this.catalogIndex = { catalog: this.catalog, map: catalogMap(this.catalog) };
+    }
+    return index.map.get(type);
+  }
+
+  /** What a card's icon square shows: trigger and built-in glyphs, catalog icons, monograms. */
+  private iconOf(n: LayoutNode) {
+    if (n.kind === 'region') return undefined;
+    const where: IconOrigin = { origin: location.origin, baseUrl: document.baseURI };
+    if (n.kind === 'trigger') return nodeIconOf({ kind: 'trigger', trigger: n.type }, where);
+    const descriptor = this.descriptorOf(n.type);
+    return nodeIconOf(
+      descriptor ? { kind: 'node', type: n.type, descriptor } : { kind: 'node', type: n.type },
+      where,
+    );
+  }
+
   private renderNode(
     n: LayoutNode,
     source: FlowNode | Trigger | undefined,
@@ -589,6 +617,7 @@ export class FlowDesignerBase extends LitElement {
     return renderNodeCard(n, {
       strings: this.text,
       source,
+      icon: this.iconOf(n),
       ports: this.layout?.ports.get(n.id),
       errors,
       overlay,

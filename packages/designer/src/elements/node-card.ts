@@ -12,6 +12,8 @@ import {
 } from '../core/node-size.ts';
 import { clipText, inputSummary, triggerSummary } from '../core/canvas-geometry.ts';
 import type { NodeOverlay } from '../core/run-overlay.ts';
+import { GLYPH_GRID, NODE_GLYPHS } from '../core/node-glyphs.ts';
+import type { NodeIcon } from '../core/node-icon.ts';
 import type { DesignerStrings } from './flow-designer.ts';
 
 /**
@@ -33,6 +35,8 @@ export interface NodeCardContext {
   readonly ports: LayoutPorts | undefined;
   /** Error diagnostics of this node (absent when none). */
   readonly errors: readonly Diagnostic[] | undefined;
+  /** What the icon square shows (see `nodeIconOf`); an empty square when absent. */
+  readonly icon?: NodeIcon | undefined;
   /** The run overlay of this node, when a run is shown. */
   readonly overlay: NodeOverlay | undefined;
   /** True when a run is shown at all (nodes without an overlay are then `pending`). */
@@ -52,6 +56,23 @@ export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+/** The icon square at (x, y): a stroke glyph, an `<image>` or a monogram on a tinted box. */
+export function renderIcon(icon: NodeIcon | undefined, x: number, y: number): SVGTemplateResult {
+  const inset = (ICON_SIZE - GLYPH_GRID) / 2;
+  const name = icon?.kind === 'glyph' ? icon.name : icon?.kind === 'image' ? 'image' : 'monogram';
+  let content: SVGTemplateResult | typeof nothing = nothing;
+  if (icon?.kind === 'glyph') {
+    content = svg`<g class="glyph" transform="translate(${x + inset} ${y + inset})">${NODE_GLYPHS[icon.name].map((d) => svg`<path d=${d}></path>`)}</g>`;
+  } else if (icon?.kind === 'image') {
+    content = svg`<image class="icon-image" href=${icon.href} x=${x + inset} y=${y + inset} width=${GLYPH_GRID} height=${GLYPH_GRID} preserveAspectRatio="xMidYMid meet"></image>`;
+  } else if (icon?.kind === 'monogram') {
+    content = svg`<text class="monogram" x=${x + ICON_SIZE / 2} y=${y + ICON_SIZE / 2 + 3.5} text-anchor="middle">${icon.text}</text>`;
+  }
+  return svg`<g part="icon" class="icon icon-${icon?.kind ?? 'none'}" data-icon=${name} aria-hidden="true">
+      <rect class="icon-box" x=${x} y=${y} width=${ICON_SIZE} height=${ICON_SIZE} rx="4"></rect>${content}
+    </g>`;
 }
 
 /** The SVG of one layout node: a region box, or a focusable card with ports and markers. */
@@ -98,7 +119,7 @@ export function renderNodeCard(n: LayoutNode, ctx: NodeCardContext): SVGTemplate
     >
       <rect class="card" x=${n.x} y=${n.y} width=${n.width} height=${n.height} rx=${isBox ? 8 : 6}></rect>
       ${isBox ? svg`<line class="header-rule" x1=${n.x} x2=${n.x + n.width} y1=${n.y + 2 * CARD_PADDING_Y + TITLE_LINE_HEIGHT + LINE_GAP + TEXT_LINE_HEIGHT} y2=${n.y + 2 * CARD_PADDING_Y + TITLE_LINE_HEIGHT + LINE_GAP + TEXT_LINE_HEIGHT}></line>` : nothing}
-      <rect class="icon" x=${n.x + CARD_PADDING_X} y=${n.y + CARD_PADDING_Y} width=${ICON_SIZE} height=${ICON_SIZE} rx="4"></rect>
+      ${renderIcon(ctx.icon, n.x + CARD_PADDING_X, n.y + CARD_PADDING_Y)}
       <text class="name" aria-hidden="true" x=${textX} y=${titleY}>${clipText(name, TITLE_CHARS)}</text>
       ${isBox || isTrigger ? nothing : svg`<text class="type" aria-hidden="true" x=${n.x + CARD_PADDING_X} y=${typeY}>${clipText(n.type, LINE_CHARS)}</text>`}
       <text class="summary" aria-hidden="true" x=${n.x + CARD_PADDING_X} y=${summaryY}>${clipText(
