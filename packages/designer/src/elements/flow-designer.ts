@@ -25,6 +25,7 @@ import {
 } from '../core/canvas-geometry.ts';
 import { renderNodeCard } from './node-card.ts';
 import { nodeIconOf, type IconOrigin } from '../core/node-icon.ts';
+import { diagnosticMarks, type DiagnosticMarks, type Mark } from '../core/diagnostic-marks.ts';
 import { IDENTITY_VIEWPORT, fitRect, panBy, zoomAt, type Viewport } from '../core/viewport.ts';
 import { overlayOf, type NodeOverlay } from '../core/run-overlay.ts';
 import { nextFocus, type FocusDirection } from '../core/focus-graph.ts';
@@ -61,6 +62,9 @@ export interface DesignerStrings {
   readonly canvas: (flowName: string) => string;
   readonly nodeLabel: (name: string, type: string, status?: string) => string;
   readonly errors: (n: number) => string;
+  readonly warnings: (n: number) => string;
+  /** Informational diagnostics (`I_` codes). */
+  readonly infos: (n: number) => string;
   readonly attempt: (n: number) => string;
   readonly layoutFailed: string;
   readonly outline: string;
@@ -81,6 +85,8 @@ export const DEFAULT_STRINGS: DesignerStrings = {
   canvas: (name) => name,
   nodeLabel: (name, type, status) => `${name} (${type})${status ? `, ${status}` : ''}`,
   errors: (n) => (n === 1 ? '1 error' : `${n} errors`),
+  warnings: (n) => (n === 1 ? '1 warning' : `${n} warnings`),
+  infos: (n) => (n === 1 ? '1 note' : `${n} notes`),
   attempt: (n) => `attempt ${n}`,
   layoutFailed: 'The flow could not be laid out.',
   outline: 'Flow outline',
@@ -532,12 +538,7 @@ export class FlowDesignerBase extends LitElement {
     const layout = this.layout;
     const flow = this.flow as Parameters<typeof indexFlow>[0];
     const byId = indexFlow(flow);
-    const diagnostics = new Map<string, Diagnostic[]>();
-    for (const d of this.currentDiagnostics()) {
-      const nodeId = d.nodeId;
-      if (nodeId === undefined || d.severity !== 'error') continue;
-      diagnostics.set(nodeId, [...(diagnostics.get(nodeId) ?? []), d]);
-    }
+    const marks = this.marks();
     const overlay = this.run ? overlayOf(this.run) : undefined;
     const nodes = layout ? [...layout.nodes.values()] : [];
     return html`<svg
@@ -554,23 +555,26 @@ export class FlowDesignerBase extends LitElement {
           ${repeat(
             nodes,
             (n) => n.id,
-            (n) => this.renderNode(n, byId.get(n.id), diagnostics.get(n.id), overlay?.get(n.id)),
+            (n) => this.renderNode(n, byId.get(n.id), marks.nodes.get(n.id), overlay?.get(n.id)),
           )}
         </g>
         <g class="edges">
           ${repeat(
             layout?.edges ?? [],
             (e) => e.id,
-            (e) => this.renderEdge(e),
+            (e) => this.renderEdge(e, marks.edges.get(e.id)),
           )}
         </g>
       </g>
     </svg>`;
   }
 
-  private renderEdge(e: LayoutEdge) {
-    return svg`<g part="edge edge-${e.kind}" class="edge" data-edge-id=${e.id} data-from=${e.from} data-to=${e.to}>
-      <path class="edge-line" d=${edgePath(e.points)}></path>
+  /** An edge; one with diagnostics is `edge-invalid` (dashed, coloured) with a tooltip. */
+  private renderEdge(e: LayoutEdge, mark?: Mark) {
+    const line = edgePath(e.points);
+    return svg`<g part="edge edge-${e.kind}${mark ? ' edge-invalid' : ''}" class="edge${mark ? ` edge-invalid severity-${mark.severity}` : ''}" data-edge-id=${e.id} data-from=${e.from} data-to=${e.to} data-severity=${mark?.severity ?? nothing}>
+      ${mark ? svg`<title>${mark.diagnostics.map((d) => d.message).join('\n')}</title><path class="edge-hit" d=${line}></path>` : nothing}
+      <path class="edge-line" d=${line}></path>
       <path class="edge-arrow" d=${arrowHeadPath(e.points)}></path>
       ${
         e.label
@@ -596,6 +600,21 @@ export class FlowDesignerBase extends LitElement {
     return index.map.get(type);
   }
 
+  private marksCache:
+    { flow: unknown; diagnostics: readonly Diagnostic[]; marks: DiagnosticMarks } | undefined;
+
+  /** The diagnostics as card and edge marks, grouped again only when flow or diagnostics change. */
+  private marks(): DiagnosticMarks {
+    const diagnostics = this.currentDiagnostics();
+    const cached = this.marksCache;
+    if (cached && cached.flow === this.flow && cached.diagnostics === diagnostics) {
+      return cached.marks;
+    }
+    const marks = diagnosticMarks(this.flow, diagnostics);
+    this.marksCache = { flow: this.flow, diagnostics, marks };
+    return marks;
+  }
+
   /** What a card's icon square shows: trigger and built-in glyphs, catalog icons, monograms. */
   private iconOf(n: LayoutNode) {
     if (n.kind === 'region') return undefined;
@@ -611,7 +630,7 @@ export class FlowDesignerBase extends LitElement {
   private renderNode(
     n: LayoutNode,
     source: FlowNode | Trigger | undefined,
-    errors: readonly Diagnostic[] | undefined,
+    mark: Mark | undefined,
     overlay: NodeOverlay | undefined,
   ) {
     return renderNodeCard(n, {
@@ -619,7 +638,7 @@ export class FlowDesignerBase extends LitElement {
       source,
       icon: this.iconOf(n),
       ports: this.layout?.ports.get(n.id),
-      errors,
+      mark,
       overlay,
       hasRun: this.run !== undefined,
       selected: this.selected.includes(n.id),

@@ -1,5 +1,5 @@
 import { nothing, svg, type SVGTemplateResult, type TemplateResult } from 'lit';
-import type { Diagnostic, FlowNode, Trigger } from '@millrace/engine';
+import type { FlowNode, Trigger } from '@millrace/engine';
 import type { LayoutNode, LayoutPorts } from '../core/layout-result.ts';
 import {
   CARD_PADDING_X,
@@ -14,6 +14,7 @@ import { clipText, inputSummary, triggerSummary } from '../core/canvas-geometry.
 import type { NodeOverlay } from '../core/run-overlay.ts';
 import { GLYPH_GRID, NODE_GLYPHS } from '../core/node-glyphs.ts';
 import type { NodeIcon } from '../core/node-icon.ts';
+import { countsPhrase, type Mark } from '../core/diagnostic-marks.ts';
 import type { DesignerStrings } from './flow-designer.ts';
 
 /**
@@ -33,8 +34,8 @@ export interface NodeCardContext {
   readonly source: FlowNode | Trigger | undefined;
   /** Port anchors from the layout. */
   readonly ports: LayoutPorts | undefined;
-  /** Error diagnostics of this node (absent when none). */
-  readonly errors: readonly Diagnostic[] | undefined;
+  /** The node's diagnostics (see `diagnosticMarks`); absent when it has none. */
+  readonly mark?: Mark | undefined;
   /** What the icon square shows (see `nodeIconOf`); an empty square when absent. */
   readonly icon?: NodeIcon | undefined;
   /** The run overlay of this node, when a run is shown. */
@@ -75,9 +76,28 @@ export function renderIcon(icon: NodeIcon | undefined, x: number, y: number): SV
     </g>`;
 }
 
+/**
+ * The marker of a card's most severe diagnostic, in its top-right corner: a filled circle with
+ * "!" for errors, a triangle with "!" for warnings, a ringed "i" for information (shapes differ,
+ * not only colours). Its tooltip lists every message of the card, most severe first.
+ */
+export function renderMarker(mark: Mark, cx: number, cy: number): SVGTemplateResult {
+  const tooltip = mark.diagnostics.map((d) => d.message).join('\n');
+  const shape =
+    mark.severity === 'error'
+      ? svg`<circle class="marker-shape" cx=${cx} cy=${cy} r="8"></circle>
+          <path class="marker-glyph" d="M${cx} ${cy - 4.25}v4.5M${cx} ${cy + 3.75}v.01"></path>`
+      : mark.severity === 'warning'
+        ? svg`<path class="marker-shape" d="M${cx} ${cy - 8}l8.5 15h-17Z"></path>
+          <path class="marker-glyph" d="M${cx} ${cy - 2.75}v4M${cx} ${cy + 4.25}v.01"></path>`
+        : svg`<circle class="marker-shape" cx=${cx} cy=${cy} r="7.25"></circle>
+          <path class="marker-glyph" d="M${cx} ${cy - 3.75}v.01M${cx} ${cy - 0.75}v4.5"></path>`;
+  return svg`<g part="marker marker-${mark.severity}" class="marker marker-${mark.severity}" data-severity=${mark.severity} aria-hidden="true">${shape}<title>${tooltip}</title></g>`;
+}
+
 /** The SVG of one layout node: a region box, or a focusable card with ports and markers. */
 export function renderNodeCard(n: LayoutNode, ctx: NodeCardContext): SVGTemplateResult {
-  const { strings: t, source, errors, overlay } = ctx;
+  const { strings: t, source, mark, overlay } = ctx;
   if (n.kind === 'region') {
     return svg`<g part="region region-${n.type}" class="region" data-node-id=${n.id}>
         <rect class="region-box" x=${n.x} y=${n.y} width=${n.width} height=${n.height} rx="6"></rect>
@@ -104,23 +124,24 @@ export function renderNodeCard(n: LayoutNode, ctx: NodeCardContext): SVGTemplate
   const summaryY = isBox || isTrigger ? typeY : typeY + LINE_GAP + TEXT_LINE_HEIGHT;
   const textX = n.x + CARD_PADDING_X + ICON_SIZE + 8;
   const ports = ctx.ports;
-  const tooltip = errors?.map((d) => d.message).join('\n');
+  const problems = mark ? countsPhrase(mark.counts, t) : '';
   return svg`<g
       part="node node-${n.type} node-kind-${n.kind}"
-      class="node kind-${n.kind} ${status ? `status-${status}` : ''} ${errors ? 'invalid' : ''} ${ctx.selected ? 'selected' : ''}"
+      class="node kind-${n.kind} ${status ? `status-${status}` : ''} ${mark?.counts.error ? 'invalid' : ''} ${mark ? `marked-${mark.severity}` : ''} ${ctx.selected ? 'selected' : ''}"
       data-node-id=${n.id}
       data-status=${status ?? nothing}
+      data-severity=${mark?.severity ?? nothing}
       tabindex="0"
       role="group"
       aria-roledescription=${t.nodeRole}
-      aria-label=${errors ? `${label}, ${t.errors(errors.length)}` : label}
+      aria-label=${problems ? `${label}, ${problems}` : label}
       @click=${ctx.onClick}
       @keydown=${ctx.onKeydown}
     >
       <rect class="card" x=${n.x} y=${n.y} width=${n.width} height=${n.height} rx=${isBox ? 8 : 6}></rect>
       ${isBox ? svg`<line class="header-rule" x1=${n.x} x2=${n.x + n.width} y1=${n.y + 2 * CARD_PADDING_Y + TITLE_LINE_HEIGHT + LINE_GAP + TEXT_LINE_HEIGHT} y2=${n.y + 2 * CARD_PADDING_Y + TITLE_LINE_HEIGHT + LINE_GAP + TEXT_LINE_HEIGHT}></line>` : nothing}
       ${renderIcon(ctx.icon, n.x + CARD_PADDING_X, n.y + CARD_PADDING_Y)}
-      <text class="name" aria-hidden="true" x=${textX} y=${titleY}>${clipText(name, TITLE_CHARS)}</text>
+      <text class="name" aria-hidden="true" x=${textX} y=${titleY}>${clipText(name, mark ? TITLE_CHARS - 3 : TITLE_CHARS)}</text>
       ${isBox || isTrigger ? nothing : svg`<text class="type" aria-hidden="true" x=${n.x + CARD_PADDING_X} y=${typeY}>${clipText(n.type, LINE_CHARS)}</text>`}
       <text class="summary" aria-hidden="true" x=${n.x + CARD_PADDING_X} y=${summaryY}>${clipText(
         isTrigger && summary !== n.type ? `${n.type}: ${summary}` : summary,
@@ -131,11 +152,7 @@ export function renderNodeCard(n: LayoutNode, ctx: NodeCardContext): SVGTemplate
         (p) =>
           svg`<circle class="port port-out" aria-hidden="true" data-port=${p.port} cx=${p.x} cy=${p.y} r=${PORT_RADIUS}><title>${p.port}</title></circle>`,
       )}
-      ${
-        errors
-          ? svg`<g part="marker" class="marker"><circle cx=${n.x + n.width - 12} cy=${n.y + 12} r="8"></circle><text aria-hidden="true" x=${n.x + n.width - 12} y=${n.y + 16} text-anchor="middle">!</text><title>${tooltip}</title></g>`
-          : nothing
-      }
+      ${mark ? renderMarker(mark, n.x + n.width - 14, n.y + 14) : nothing}
       ${
         overlay && status !== 'pending'
           ? svg`<text part="run-info" class="run-info" aria-hidden="true" x=${n.x + n.width - CARD_PADDING_X} y=${typeY} text-anchor="end">${[

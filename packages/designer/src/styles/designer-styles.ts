@@ -15,6 +15,7 @@ const darkVars = css`
   --_success: var(--flow-designer-success, #6cc070);
   --_warning: var(--flow-designer-warning, #e0a040);
   --_running: var(--flow-designer-running, #7aa2f7);
+  --_info: var(--flow-designer-info, #5cc4d4);
 `;
 
 /**
@@ -38,6 +39,7 @@ export const designerStyles = css`
     --_success: var(--flow-designer-success, #2e7d32);
     --_warning: var(--flow-designer-warning, #b26a00);
     --_running: var(--flow-designer-running, #3b6fd8);
+    --_info: var(--flow-designer-info, #1a7f8e);
     --_skipped: var(--flow-designer-skipped, #9aa1b0);
     display: block;
     position: relative;
@@ -211,12 +213,63 @@ export const designerStyles = css`
     fill: var(--_muted);
     font-size: 11px;
   }
-  .marker circle {
+  /* Diagnostic markers: the shape tells the severity (circle !, triangle !, ring i), the colour repeats it. */
+  .marker-shape {
     fill: var(--_error);
   }
-  .marker text {
-    fill: #fff;
-    font-weight: 700;
+  .marker-glyph {
+    fill: none;
+    stroke: var(--flow-designer-marker-glyph, #fff);
+    stroke-width: 2;
+    stroke-linecap: round;
+  }
+  .marker-warning .marker-shape {
+    fill: var(--_warning);
+    stroke: var(--_warning);
+    stroke-width: 1.5;
+    stroke-linejoin: round;
+  }
+  .marker-warning .marker-glyph {
+    stroke: var(--flow-designer-warning-glyph, #1d2330);
+  }
+  .marker-info .marker-shape {
+    fill: var(--_card);
+    stroke: var(--_info);
+    stroke-width: 1.5;
+  }
+  .marker-info .marker-glyph {
+    stroke: var(--_info);
+  }
+  /* Edges with diagnostics: dashed and coloured by severity; a wide invisible hit line for the tooltip. */
+  .edge-hit {
+    fill: none;
+    stroke: transparent;
+    stroke-width: 10;
+  }
+  .edge-invalid > .edge-line {
+    stroke: var(--_error);
+    stroke-dasharray: 5 3;
+  }
+  .edge-invalid > .edge-arrow {
+    fill: var(--_error);
+  }
+  .edge-invalid.severity-warning > .edge-line {
+    stroke: var(--_warning);
+  }
+  .edge-invalid.severity-warning > .edge-arrow {
+    fill: var(--_warning);
+  }
+  .edge-invalid.severity-info > .edge-line {
+    stroke: var(--_info);
+  }
+  .edge-invalid.severity-info > .edge-arrow {
+    fill: var(--_info);
+  }
+  @media (prefers-reduced-motion: reduce) {
+    * {
+      animation: none !important;
+      transition: none !important;
+    }
   }
   .invalid > .card {
     stroke: var(--_error);

@@ -25,5 +25,16 @@ export function exportCss(): string {
     '.status-succeeded > .card { stroke: #2e9d5b; }',
     '.status-failed > .card { stroke: #d64545; }',
     '.invalid > .card { stroke: #d64545; stroke-width: 2; }',
+    '.marker-shape { fill: #c62828; }',
+    '.marker-glyph { fill: none; stroke: #fff; stroke-width: 2; stroke-linecap: round; }',
+    '.marker-warning .marker-shape { fill: #b26a00; stroke: #b26a00; stroke-width: 1.5; stroke-linejoin: round; }',
+    '.marker-warning .marker-glyph { stroke: #1d2330; }',
+    '.marker-info .marker-shape { fill: #ffffff; stroke: #1a7f8e; stroke-width: 1.5; }',
+    '.marker-info .marker-glyph { stroke: #1a7f8e; }',
+    '.edge-hit { fill: none; stroke: transparent; }',
+    '.edge-invalid > .edge-line { stroke: #c62828; stroke-dasharray: 5 3; }',
+    '.edge-invalid > .edge-arrow { fill: #c62828; }',
+    '.edge-invalid.severity-warning > .edge-line { stroke: #b26a00; }',
+    '.edge-invalid.severity-info > .edge-line { stroke: #1a7f8e; }',
   ].join('\n');
 }

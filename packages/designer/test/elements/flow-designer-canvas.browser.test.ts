@@ -166,9 +166,9 @@ describe('<flow-designer> canvas', () => {
     const { el, engine } = await designer(branchFlow(), { diagnostics });
     const check = nodeEl(el, 'check')!;
     expect(check.classList.contains('invalid')).to.equal(true);
-    expect(check.querySelector('[part=marker] title')!.textContent).to.equal('Broken condition');
+    expect(check.querySelector('[part~=marker] title')!.textContent).to.equal('Broken condition');
     expect(check.getAttribute('aria-label')).to.contain('1 error');
-    expect(nodeEl(el, 'fetch')!.querySelector('[part=marker]')).to.equal(null);
+    expect(nodeEl(el, 'fetch')!.querySelector('[part~=marker]')).to.equal(null);
     engine.dispose();
   });
 

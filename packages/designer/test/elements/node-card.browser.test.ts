@@ -136,3 +136,125 @@ describe('node cards: icons', () => {
     engine.dispose();
   });
 });
+
+function markedFlow(): FlowDefinition {
+  return {
+    format: 'millrace.flow/v1',
+    id: 'marked',
+    nodes: [
+      { id: 'a', type: 'log', input: { message: 'a' } },
+      { id: 'b', type: 'log', input: { message: 'b' } },
+      { id: 'c', type: 'log', input: { message: 'c' } },
+      { id: 'check', type: 'if', input: { condition: true } },
+    ],
+    edges: [
+      { from: 'a', to: 'check' },
+      { from: 'check', port: 'true', to: 'b' },
+      { from: 'check', port: 'maybe', to: 'c' },
+    ],
+  };
+}
+
+const diag = (
+  severity: Diagnostic['severity'],
+  nodeId: string,
+  message: string,
+  path = '/nodes/0',
+): Diagnostic => ({
+  code:
+    severity === 'error'
+      ? 'E_VALUE'
+      : severity === 'warning'
+        ? 'W_UNREACHABLE'
+        : 'I_IMPORT_PLACEHOLDER',
+  severity,
+  path,
+  message,
+  nodeId,
+});
+
+describe('node cards: diagnostic markers', () => {
+  const marker = (el: FlowDesignerBase, id: string) =>
+    nodeEl(el, id).querySelector<SVGGElement>('[part~=marker]');
+
+  it('shows the most severe marker, with every message in its tooltip and the counts in the label', async () => {
+    const { el, engine } = await designer(markedFlow(), {
+      diagnostics: [
+        diag('warning', 'a', 'Never runs'),
+        diag('error', 'a', 'Bad message'),
+        diag('error', 'a', 'Worse message'),
+      ],
+    });
+    const m = marker(el, 'a')!;
+    expect(m.getAttribute('part')).to.equal('marker marker-error');
+    expect(m.dataset['severity']).to.equal('error');
+    expect(m.querySelector('title')!.textContent).to.equal(
+      'Bad message\nWorse message\nNever runs',
+    );
+    expect(nodeEl(el, 'a').getAttribute('aria-label')).to.match(/, 2 errors, 1 warning$/);
+    expect(nodeEl(el, 'a').dataset['severity']).to.equal('error');
+    expect(nodeEl(el, 'a').classList.contains('invalid')).to.equal(true);
+    engine.dispose();
+  });
+
+  it('gives warnings and infos their own marker shapes, not only colours', async () => {
+    const { el, engine } = await designer(markedFlow(), {
+      diagnostics: [diag('warning', 'b', 'Unused'), diag('info', 'c', 'Imported')],
+    });
+    const warning = marker(el, 'b')!;
+    const info = marker(el, 'c')!;
+    expect(warning.getAttribute('part')).to.equal('marker marker-warning');
+    expect(info.getAttribute('part')).to.equal('marker marker-info');
+    // A triangle (path) for warnings, a circle for infos.
+    expect(warning.querySelector('.marker-shape')!.tagName).to.equal('path');
+    expect(info.querySelector('.marker-shape')!.tagName).to.equal('circle');
+    const fill = (g: Element) => getComputedStyle(g.querySelector('.marker-shape')!).fill;
+    expect(fill(warning)).to.not.equal(fill(info));
+    expect(nodeEl(el, 'b').getAttribute('aria-label')).to.match(/, 1 warning$/);
+    expect(nodeEl(el, 'c').getAttribute('aria-label')).to.match(/, 1 note$/);
+    // Only errors make a card invalid.
+    expect(nodeEl(el, 'b').classList.contains('invalid')).to.equal(false);
+    engine.dispose();
+  });
+
+  it('marks the edge a diagnostic points at, with a tooltip', async () => {
+    const { el, engine } = await designer(markedFlow(), {
+      diagnostics: [diag('error', 'check', 'No port "maybe"', '/edges/2/port')],
+    });
+    const edge = el.shadowRoot!.querySelector<SVGGElement>('[data-edge-id="check:maybe->c"]')!;
+    expect(edge.getAttribute('part')!.split(' ')).to.include.members(['edge', 'edge-invalid']);
+    expect(edge.classList.contains('edge-invalid')).to.equal(true);
+    expect(edge.dataset['severity']).to.equal('error');
+    expect(edge.querySelector('title')!.textContent).to.equal('No port "maybe"');
+    expect(getComputedStyle(edge.querySelector('.edge-line')!).strokeDasharray).to.not.equal(
+      'none',
+    );
+    const others = el.shadowRoot!.querySelectorAll('[part~=edge-invalid]');
+    expect(others.length).to.equal(1);
+    // The source card counts it too (edges cannot be focused).
+    expect(nodeEl(el, 'check').getAttribute('aria-label')).to.match(/, 1 error$/);
+    engine.dispose();
+  });
+
+  it('marks the edges validateFlow reports when no diagnostics are given', async () => {
+    const engine = createLayoutEngine({ mainThread: true, cache: createLayoutCache() });
+    const el = await fixture<FlowDesignerBase>(
+      html`<flow-designer .layoutEngine=${engine} .flow=${markedFlow()}></flow-designer>`,
+    );
+    await el.relayout();
+    const edge = el.shadowRoot!.querySelector('[data-edge-id="check:maybe->c"]')!;
+    expect(edge.getAttribute('part')).to.contain('edge-invalid');
+    expect(edge.querySelector('title')!.textContent).to.contain('maybe');
+    engine.dispose();
+  });
+
+  it('takes the count phrases from the strings table', async () => {
+    const { el, engine } = await designer(markedFlow(), {
+      diagnostics: [diag('warning', 'b', 'Unused'), diag('info', 'b', 'Imported')],
+    });
+    el.strings = { warnings: (n) => `${n} avertissement`, infos: (n) => `${n} remarque` };
+    await el.updateComplete;
+    expect(nodeEl(el, 'b').getAttribute('aria-label')).to.match(/, 1 avertissement, 1 remarque$/);
+    engine.dispose();
+  });
+});
