@@ -71,6 +71,13 @@ export type {
   TimelineSegmentKind,
   TimelineTick,
 } from './core/run-timeline.ts';
+export { formatClockIntl, formatDurationIntl, formatTickIntl } from './core/time-format.ts';
+export { renderRunTimeline } from './elements/run-timeline-view.ts';
+export type {
+  RunTimelineContext,
+  TimelineRowText,
+  TimelineSegmentText,
+} from './elements/run-timeline-view.ts';
 export { outlineOf } from './core/outline.ts';
 export type { OutlineItem } from './core/outline.ts';
 export {

@@ -10,6 +10,7 @@ import {
   type FlowDefinition,
   type FlowNode,
   type RunView,
+  type SuspensionKind,
   type Trigger,
 } from '@millrace/engine';
 import { designerStyles } from '../styles/designer-styles.ts';
@@ -27,7 +28,23 @@ import { renderNodeCard } from './node-card.ts';
 import { nodeIconOf, type IconOrigin } from '../core/node-icon.ts';
 import { diagnosticMarks, type DiagnosticMarks, type Mark } from '../core/diagnostic-marks.ts';
 import { IDENTITY_VIEWPORT, fitRect, panBy, zoomAt, type Viewport } from '../core/viewport.ts';
-import { overlayOf, type NodeOverlay } from '../core/run-overlay.ts';
+import { overlayOf, type IterationChoice, type NodeOverlay } from '../core/run-overlay.ts';
+import { createRunFeed, type RunInput } from '../core/run-feed.ts';
+import {
+  loopIterationsOf,
+  resolvedChoice,
+  stepIteration,
+  type IterationStep,
+  type LoopIterations,
+} from '../core/iteration-choice.ts';
+import type { AttemptOutcome, TimelineRow, TimelineSegmentKind } from '../core/run-timeline.ts';
+import { formatClockIntl, formatDurationIntl, formatTickIntl } from '../core/time-format.ts';
+import { renderIterationPicker } from './iteration-picker.ts';
+import {
+  renderRunTimeline,
+  type TimelineRowText,
+  type TimelineSegmentText,
+} from './run-timeline-view.ts';
 import { nextFocus, type FocusDirection } from '../core/focus-graph.ts';
 import { outlineOf, type OutlineItem } from '../core/outline.ts';
 import { centreOnMinimapPoint, minimapFrame, minimapTransform } from '../core/minimap.ts';
@@ -73,7 +90,44 @@ export interface DesignerStrings {
   readonly nodeRole: string;
   readonly minimap: string;
   readonly runStatus: (status: string, failedNodes: readonly string[]) => string;
+  /** The iteration picker on loop cards: its arrows, its label and its visible `3 / 10`. */
+  readonly previousIteration: string;
+  readonly nextIteration: string;
+  readonly iterationPicker: (loopName: string, position: number, count: number) => string;
+  readonly iterationPosition: (position: number, count: number) => string;
+  /** The run timeline: its panel and toolbar toggle, and what it says when it has no rows. */
+  readonly timeline: string;
+  readonly timelineEmpty: string;
+  /** A row's visible label: the node's name and its loop iterations (`enrich [3]`). */
+  readonly timelineRowLabel: (name: string, iterations: readonly number[]) => string;
+  /** A row's accessible text: node, status, duration, attempts (and retries and waits). */
+  readonly timelineRow: (row: TimelineRowText) => string;
+  /** One bar's text (its tooltip, and a detail of its row's text). */
+  readonly timelineSegment: (segment: TimelineSegmentText) => string;
+  readonly segmentKind: (kind: TimelineSegmentKind) => string;
+  /** The legend's names of attempt outcomes. */
+  readonly attemptOutcome: (outcome: AttemptOutcome) => string;
+  readonly waitKind: (kind: SuspensionKind) => string;
+  readonly skipped: string;
+  /** Time texts (Intl by default); `locale` is the element's `lang`, else the browser's. */
+  readonly duration: (ms: number, locale: string | undefined) => string;
+  readonly timelineTick: (offsetMs: number, stepMs: number, locale: string | undefined) => string;
+  readonly timelineStart: (at: number, locale: string | undefined) => string;
 }
+
+const WAIT_KINDS: Readonly<Record<SuspensionKind, string>> = {
+  approval: 'approval',
+  waitForEvent: 'event',
+  wait: 'timer',
+  subflow: 'subflow',
+};
+
+const SEGMENT_KINDS: Readonly<Record<TimelineSegmentKind, string>> = {
+  attempt: 'Attempt',
+  retryDelay: 'Retry delay',
+  suspended: 'Waiting',
+  queued: 'Queued',
+};
 
 export const DEFAULT_STRINGS: DesignerStrings = {
   untitled: 'Untitled flow',
@@ -95,9 +149,49 @@ export const DEFAULT_STRINGS: DesignerStrings = {
   onFailure: 'On failure',
   runStatus: (status, failed) =>
     `Run ${status}${failed.length > 0 ? `; failed: ${failed.join(', ')}` : ''}.`,
+  previousIteration: 'Previous iteration',
+  nextIteration: 'Next iteration',
+  iterationPicker: (loop, position, count) => `${loop}: iteration ${position} of ${count}`,
+  iterationPosition: (position, count) => `${position} / ${count}`,
+  timeline: 'Run timeline',
+  timelineEmpty: 'No run to show on the timeline.',
+  timelineRowLabel: (name, iterations) =>
+    iterations.length === 0 ? name : `${name} ${iterations.map((i) => `[${i}]`).join('')}`,
+  timelineRow: (row) =>
+    [
+      `${row.label}: ${row.status}`,
+      ...(row.status === 'skipped' ? [] : [row.duration]),
+      ...(row.attempts > 1 ? [`${row.attempts} attempts`] : []),
+      ...row.details,
+    ].join(', '),
+  timelineSegment: (s) => {
+    const what =
+      s.kind === 'attempt'
+        ? `Attempt ${s.attempt} ${s.outcome}`
+        : s.kind === 'retryDelay'
+          ? `Retry delay after attempt ${s.attempt}`
+          : s.kind === 'queued'
+            ? `Queued for attempt ${s.attempt}`
+            : `Waiting for ${WAIT_KINDS[s.wait ?? 'wait']}`;
+    return `${what} (${s.duration}${s.open ? ', so far' : ''})${s.error ? `: ${s.error}` : ''}`;
+  },
+  segmentKind: (kind) => SEGMENT_KINDS[kind],
+  attemptOutcome: (outcome) =>
+    ({ succeeded: 'Succeeded', failed: 'Failed', running: 'Running' })[outcome],
+  waitKind: (kind) => WAIT_KINDS[kind],
+  skipped: 'skipped',
+  duration: (ms, locale) => formatDurationIntl(ms, locale),
+  timelineTick: (offset, step, locale) => formatTickIntl(offset, step, locale),
+  timelineStart: (at, locale) => formatClockIntl(at, locale),
 };
 
 const ZOOM_STEP = 1.2;
+/**
+ * Below this zoom card texts are a few pixels high: they, the ports and icons are not drawn
+ * (`.canvas.far` in the styles), which makes a zoomed-out 1,000-node flow several times cheaper
+ * to lay out and paint. The cards keep their accessible names.
+ */
+const FAR_ZOOM = 0.45;
 
 /**
  * The `<flow-designer>` element. Not registered by itself: `define()` registers a fresh
@@ -126,8 +220,36 @@ export class FlowDesignerBase extends LitElement {
   /** Diagnostics to mark; computed with `validateFlow` when not given. */
   @property({ attribute: false }) diagnostics: readonly Diagnostic[] | undefined = undefined;
 
-  /** A run to overlay (from `engine.getRun`). */
-  @property({ attribute: false }) run: RunView | undefined = undefined;
+  /**
+   * A run to overlay: a RunView (`engine.getRun`) or the run's events (a stored log, or the
+   * live events of `engine.subscribe`). To stream, reassign a longer array on each event (or
+   * push and call `requestUpdate('run')`): only the new events are folded.
+   */
+  @property({ attribute: false }) run: RunInput | undefined = undefined;
+
+  /** Shows the run timeline under the canvas (the toolbar toggles it). */
+  @property({ type: Boolean, reflect: true, attribute: 'timeline-open' }) timelineOpen = false;
+
+  /** The clock of open (live) timeline bars; inject one for replays and tests. */
+  @property({ attribute: false }) now: () => number = () => Date.now();
+
+  /**
+   * Which iteration of each loop the nodes inside show (loop id → iteration); loops not named
+   * show their latest iteration. The iteration pickers set it and dispatch `iteration-change`.
+   */
+  @property({ attribute: false }) iterationChoice: IterationChoice = {};
+
+  /** The run as a view (folded from `run` when that is an event stream). */
+  @state() private runView: RunView | undefined = undefined;
+  private readonly runFeed = createRunFeed();
+  private overlayCache:
+    | {
+        readonly run: RunView;
+        readonly choice: IterationChoice;
+        readonly loops: Map<string, LoopIterations>;
+        readonly overlay: Map<string, NodeOverlay>;
+      }
+    | undefined;
 
   /** The layout drawn now. */
   @state() protected layout: LayoutResult | undefined = undefined;
@@ -166,6 +288,7 @@ export class FlowDesignerBase extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('run')) this.foldRun();
     if (changed.has('flow')) {
       // A different flow (not an edit of this one) is fitted again once laid out.
       const previous = changed.get('flow') as FlowLike | undefined;
@@ -208,6 +331,82 @@ export class FlowDesignerBase extends LitElement {
     return this.diagnostics ?? this.computedDiagnostics;
   }
 
+  /** Folds `run` into `runView` (incrementally for a growing event stream). */
+  private foldRun(): void {
+    try {
+      this.runView = this.runFeed.update(this.run);
+    } catch (error) {
+      this.runView = undefined;
+      console.warn(
+        '<flow-designer>: `run` is not a readable event stream (it must start with RunCreated, ' +
+          'in sequence, without gaps); no run is shown.',
+        error,
+      );
+    }
+  }
+
+  /** The loops of the shown run, and its overlay for the chosen iterations (cached). */
+  private runOverlay():
+    | { readonly loops: Map<string, LoopIterations>; readonly overlay: Map<string, NodeOverlay> }
+    | undefined {
+    const run = this.runView;
+    if (!run) return undefined;
+    const cache = this.overlayCache;
+    if (cache?.run === run && cache.choice === this.iterationChoice) return cache;
+    const loops = loopIterationsOf(run, this.iterationChoice);
+    const overlay = overlayOf(run, resolvedChoice(loops));
+    this.overlayCache = { run, choice: this.iterationChoice, loops, overlay };
+    return this.overlayCache;
+  }
+
+  /** A picker step: shows another iteration of a loop and reports it. */
+  private stepLoop(loopId: string, step: IterationStep): void {
+    const loop = this.runOverlay()?.loops.get(loopId);
+    if (!loop) return;
+    const iteration = stepIteration(loop, step);
+    if (iteration === loop.current) return;
+    this.iterationChoice = { ...this.iterationChoice, [loopId]: iteration };
+    this.dispatchEvent(
+      new CustomEvent('iteration-change', {
+        bubbles: true,
+        composed: true,
+        detail: { loopId, iteration },
+      }),
+    );
+  }
+
+  /** The locale of time texts: the nearest `lang`, else the browser's. */
+  private get locale(): string | undefined {
+    return this.closest('[lang]')?.getAttribute('lang') || undefined;
+  }
+
+  /** The timeline panel; its rows open their node like a click on the card does. */
+  private renderTimeline() {
+    if (!this.timelineOpen) return nothing;
+    const byId = indexFlow(this.flow as Parameters<typeof indexFlow>[0]);
+    return renderRunTimeline(this.runFeed.timeline(this.now()), {
+      strings: this.text,
+      locale: this.locale,
+      nameOf: (id) => {
+        const source = byId.get(id);
+        return (source && 'name' in source ? source.name : undefined) ?? id;
+      },
+      onOpen: (row: TimelineRow) => {
+        this.dispatchEvent(
+          new CustomEvent('node-open', {
+            bubbles: true,
+            composed: true,
+            detail: {
+              nodeId: row.nodeId,
+              path: row.path,
+              view: this.runView?.nodes.find((v) => v.path === row.path),
+            },
+          }),
+        );
+      },
+    });
+  }
+
   /** Lays the flow out again; resolves when the new layout is drawn (or superseded). */
   async relayout(): Promise<void> {
     const flow = this.flow;
@@ -219,6 +418,15 @@ export class FlowDesignerBase extends LitElement {
     try {
       const result = await engine.layout(flow, this.catalog);
       if (flow !== this.flow) return;
+      // Fitted before the layout's first render, so the cards are drawn once, at the zoom
+      // (and level of detail) they are first seen at.
+      if (this.fitPending) {
+        const box = this.renderRoot.querySelector('svg.canvas')?.getBoundingClientRect();
+        if (box && box.width > 0 && box.height > 0) {
+          this.viewport = fitRect(boundsOf(result), box.width, box.height);
+          this.fitPending = false;
+        }
+      }
       this.layout = result;
       this.layoutError = false;
       await this.updateComplete;
@@ -266,6 +474,8 @@ export class FlowDesignerBase extends LitElement {
   /** Applies a viewport as one attribute write: nodes are not re-rendered while panning. */
   private setViewport(view: Viewport): void {
     this.viewport = view;
+    const canvas = this.renderRoot.querySelector('svg.canvas');
+    canvas?.classList.toggle('far', view.zoom < FAR_ZOOM);
     this.renderRoot.querySelector('g.viewport')?.setAttribute('transform', viewportTransform(view));
     this.updateMinimapFrame();
   }
@@ -376,10 +586,27 @@ export class FlowDesignerBase extends LitElement {
             <button part="button fit" aria-label=${t.fit} title=${t.fit} @click=${() => this.fit()}>
               ⤢
             </button>
+            ${
+              this.run
+                ? html`<button
+                    part="button timeline-toggle"
+                    aria-label=${t.timeline}
+                    title=${t.timeline}
+                    aria-pressed=${this.timelineOpen ? 'true' : 'false'}
+                    @click=${() => (this.timelineOpen = !this.timelineOpen)}
+                  >
+                    <svg class="timeline-icon" width="16" height="12" aria-hidden="true">
+                      <rect x="0" y="0" width="9" height="3"></rect>
+                      <rect x="4" y="4.5" width="8" height="3"></rect>
+                      <rect x="9" y="9" width="7" height="3"></rect>
+                    </svg>
+                  </button>`
+                : nothing
+            }
           </span>
         </div>
         ${this.layoutError ? html`<div class="empty" role="alert">${t.layoutFailed}</div>` : nothing}
-        ${this.renderCanvas()} ${this.renderMinimap()}
+        ${this.renderCanvas()} ${this.renderMinimap()} ${this.renderTimeline()}
         <div class="sr-only" part="live" role="status" aria-live="polite">
           ${this.runAnnouncement()}
         </div>
@@ -390,7 +617,7 @@ export class FlowDesignerBase extends LitElement {
 
   /** What the live region says: the run's status, for screen-reader users. */
   private runAnnouncement(): string {
-    const run = this.run;
+    const run = this.runView;
     if (!run) return '';
     const t = this.text;
     return t.runStatus(
@@ -403,7 +630,7 @@ export class FlowDesignerBase extends LitElement {
   private renderOutline() {
     const flow = this.flow as FlowDefinition;
     const items = outlineOf(flow, { onFailure: this.text.onFailure });
-    const overlay = this.run ? overlayOf(this.run) : undefined;
+    const overlay = this.runOverlay()?.overlay;
     const item = (i: OutlineItem): unknown => {
       const status = overlay?.get(i.id)?.status;
       return html`<li
@@ -539,11 +766,11 @@ export class FlowDesignerBase extends LitElement {
     const flow = this.flow as Parameters<typeof indexFlow>[0];
     const byId = indexFlow(flow);
     const marks = this.marks();
-    const overlay = this.run ? overlayOf(this.run) : undefined;
+    const overlay = this.runOverlay()?.overlay;
     const nodes = layout ? [...layout.nodes.values()] : [];
     return html`<svg
       part="svg"
-      class="canvas"
+      class="canvas ${this.viewport.zoom < FAR_ZOOM ? 'far' : ''}"
       @wheel=${this.onWheel}
       @pointerdown=${this.onPointerDown}
       @pointermove=${this.onPointerMove}
@@ -627,6 +854,17 @@ export class FlowDesignerBase extends LitElement {
     );
   }
 
+  /** The iteration picker of a loop card whose inside ran more than once. */
+  private renderPicker(n: LayoutNode, source: FlowNode | Trigger | undefined) {
+    if ((n.type !== 'forEach' && n.type !== 'while') || n.kind === 'region') return nothing;
+    const name = (source && 'name' in source ? source.name : undefined) ?? n.id;
+    return renderIterationPicker(n, this.runOverlay()?.loops.get(n.id), {
+      strings: this.text,
+      name,
+      onStep: (step) => this.stepLoop(n.id, step),
+    });
+  }
+
   private renderNode(
     n: LayoutNode,
     source: FlowNode | Trigger | undefined,
@@ -640,8 +878,9 @@ export class FlowDesignerBase extends LitElement {
       ports: this.layout?.ports.get(n.id),
       mark,
       overlay,
-      hasRun: this.run !== undefined,
+      hasRun: this.runView !== undefined,
       selected: this.selected.includes(n.id),
+      extra: this.renderPicker(n, source),
       onClick: (e: MouseEvent) => {
         // The canvas handles clicks on its background; a node click ends here.
         e.stopPropagation();

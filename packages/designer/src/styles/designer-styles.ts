@@ -16,6 +16,9 @@ const darkVars = css`
   --_warning: var(--flow-designer-warning, #e0a040);
   --_running: var(--flow-designer-running, #7aa2f7);
   --_info: var(--flow-designer-info, #5cc4d4);
+  --_tl-wait-bg: var(--flow-designer-timeline-wait-bg, rgba(224, 160, 64, 0.22));
+  --_tl-queued-bg: var(--flow-designer-timeline-queued-bg, rgba(154, 163, 181, 0.22));
+  --_tl-grid: var(--flow-designer-timeline-grid, rgba(160, 180, 220, 0.14));
 `;
 
 /**
@@ -41,6 +44,9 @@ export const designerStyles = css`
     --_running: var(--flow-designer-running, #3b6fd8);
     --_info: var(--flow-designer-info, #1a7f8e);
     --_skipped: var(--flow-designer-skipped, #9aa1b0);
+    --_tl-wait-bg: var(--flow-designer-timeline-wait-bg, rgba(178, 106, 0, 0.16));
+    --_tl-queued-bg: var(--flow-designer-timeline-queued-bg, rgba(91, 100, 120, 0.16));
+    --_tl-grid: var(--flow-designer-timeline-grid, rgba(90, 110, 150, 0.12));
     display: block;
     position: relative;
     min-height: 200px;
@@ -328,5 +334,189 @@ export const designerStyles = css`
   .selected > .card {
     stroke: var(--flow-designer-accent, #4a6fdc);
     stroke-width: 2.5;
+  }
+  /* The iteration picker: a tab on a loop card's top border. */
+  .iteration-box {
+    fill: var(--_card);
+    stroke: var(--_accent);
+    stroke-width: 1;
+  }
+  .iteration-text {
+    font-size: 11px;
+    font-variant-numeric: tabular-nums;
+  }
+  .iteration-button {
+    cursor: pointer;
+  }
+  .iteration-button:focus {
+    outline: none;
+  }
+  .iteration-hit {
+    fill: transparent;
+  }
+  .iteration-button:hover .iteration-hit {
+    fill: var(--_tl-grid);
+  }
+  .iteration-button:focus-visible .iteration-hit {
+    stroke: var(--_accent);
+    stroke-width: 2;
+  }
+  .iteration-chevron {
+    fill: none;
+    stroke: var(--_accent);
+    stroke-width: 1.75;
+    stroke-linecap: round;
+    stroke-linejoin: round;
+  }
+  .iteration-button.disabled {
+    cursor: default;
+    opacity: 0.4;
+  }
+  /* The run timeline: a Gantt panel under the canvas. */
+  button[aria-pressed='true'] {
+    color: var(--_accent);
+    border-color: var(--_accent);
+  }
+  .timeline-icon rect {
+    fill: currentColor;
+  }
+  :host([timeline-open]) .minimap {
+    bottom: calc(var(--flow-designer-timeline-height, 220px) + 12px);
+  }
+  .timeline {
+    flex: none;
+    height: var(--flow-designer-timeline-height, 220px);
+    overflow: auto;
+    border-top: 1px solid var(--_border);
+    font-size: 12px;
+    --_tl-label: var(--flow-designer-timeline-label-width, 160px);
+    --_tl-duration: var(--flow-designer-timeline-duration-width, 64px);
+  }
+  .timeline-empty {
+    margin: 0;
+    padding: var(--flow-designer-space, 12px);
+    color: var(--_muted);
+  }
+  .timeline-head {
+    padding: 6px var(--flow-designer-space, 12px) 0;
+  }
+  .timeline-legend {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 12px;
+    margin: 0;
+    padding: 0;
+    list-style: none;
+    color: var(--_muted);
+  }
+  .timeline-legend li {
+    display: flex;
+    align-items: center;
+    gap: 4px;
+  }
+  .timeline-axis,
+  .timeline-row {
+    display: grid;
+    grid-template-columns: var(--_tl-label) 1fr var(--_tl-duration);
+    align-items: center;
+    column-gap: 8px;
+    padding: 0 var(--flow-designer-space, 12px);
+  }
+  .timeline-axis {
+    position: sticky;
+    top: 0;
+    background: var(--_bg);
+    color: var(--_muted);
+    z-index: 1;
+  }
+  .timeline-axis svg,
+  .timeline-track {
+    display: block;
+    overflow: visible;
+  }
+  .timeline-tick {
+    stroke: var(--_border);
+  }
+  .timeline-tick-label {
+    fill: var(--_muted);
+    font-size: 10px;
+  }
+  .timeline-rows {
+    margin: 0;
+    padding: 0 0 8px;
+    list-style: none;
+  }
+  .timeline-row:hover {
+    background: var(--_tl-grid);
+  }
+  .timeline-label {
+    height: 22px;
+    min-width: 0;
+    padding: 0 4px;
+    overflow: hidden;
+    text-align: left;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+    background: none;
+    border: none;
+  }
+  .depth-1 .timeline-label {
+    padding-left: 16px;
+  }
+  .depth-2 .timeline-label {
+    padding-left: 28px;
+  }
+  .depth-3 .timeline-label {
+    padding-left: 40px;
+  }
+  .timeline-duration {
+    color: var(--_muted);
+    text-align: right;
+    font-variant-numeric: tabular-nums;
+  }
+  .timeline-bar {
+    cursor: pointer;
+  }
+  .timeline-hit {
+    fill: transparent;
+  }
+  .kind-attempt .timeline-rect {
+    fill: var(--flow-designer-timeline-running, var(--_running));
+  }
+  .kind-attempt.outcome-succeeded .timeline-rect {
+    fill: var(--flow-designer-timeline-succeeded, var(--_success));
+  }
+  .kind-attempt.outcome-failed .timeline-rect {
+    fill: var(--flow-designer-timeline-failed, var(--_error));
+  }
+  .kind-suspended .timeline-rect {
+    fill: var(--_tl-wait-bg);
+    stroke: var(--flow-designer-timeline-wait, var(--_warning));
+    stroke-dasharray: 3 2;
+  }
+  .kind-queued .timeline-rect {
+    fill: var(--_tl-queued-bg);
+    stroke: var(--_muted);
+    stroke-dasharray: 1 2;
+  }
+  .timeline-retry-line {
+    stroke: var(--flow-designer-timeline-retry, var(--_error));
+    stroke-width: 2;
+    stroke-dasharray: 4 3;
+  }
+  .timeline-bar.open .timeline-rect {
+    fill-opacity: 0.75;
+  }
+  .timeline-bar-label {
+    font-size: 10px;
+    pointer-events: none;
+  }
+  /* Zoomed far out (see FAR_ZOOM): cards only, no texts, ports or icons. */
+  .canvas.far .node text,
+  .canvas.far .node .port,
+  .canvas.far .node .icon,
+  .canvas.far .region-label,
+  .canvas.far .edge-label {
+    display: none;
   }
 `;

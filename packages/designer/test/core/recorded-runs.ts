@@ -8,6 +8,7 @@ import {
   createMemoryStore,
   sequentialIds,
   settle,
+  type ActionCatalog,
   type ActionDefinition,
   type EngineLimits,
   type FlowDefinition,
@@ -88,6 +89,35 @@ export function recorder(limits: EngineLimits = {}): Recorder {
 }
 
 export const FORMAT = 'millrace.flow/v1' as const;
+
+/** The catalog entries of the recorder's host actions (for a designer showing these flows). */
+export const CATALOG: ActionCatalog = [
+  { type: 'work', title: 'Work' },
+  { type: 'flaky', title: 'Flaky' },
+];
+
+/** A loop whose inside differs by iteration: `hit` runs only for the item 2 (iteration 1). */
+export function gateFlow(): FlowDefinition {
+  return {
+    format: FORMAT,
+    id: 'gate',
+    name: 'Gate',
+    nodes: [
+      {
+        id: 'each',
+        type: 'forEach',
+        name: 'Each item',
+        input: { items: [1, 2, 3] },
+        nodes: [
+          { id: 'gate', type: 'if', input: { condition: '$<item == 2>' } },
+          { id: 'hit', type: 'transform', input: { v: '$<item>' } },
+        ],
+        edges: [{ from: 'gate', port: 'true', to: 'hit' }],
+      },
+    ],
+    edges: [],
+  } as FlowDefinition;
+}
 
 /** A retry (50 ms try, 100 ms delay, 50 ms try), then a forEach of three 30 ms items, then an approval. */
 export function mixedFlow(): FlowDefinition {
