@@ -38,6 +38,12 @@ function hash106(text: string): string {
   return fin(h1, h2) + fin(h3, h4);
 }
 
+/** The cache key of one part of a split layout (core/layout-split.ts): its ELK graph. */
+export function partKey(part: unknown): string {
+  const text = JSON.stringify([LAYOUT_VERSION, part]);
+  return `p${LAYOUT_VERSION}:${hash106(text)}:${text.length.toString(36)}`;
+}
+
 /** The cache key of a layout graph (see the module comment for what it covers). */
 export function layoutKey(graph: LayoutGraph): string {
   const text = JSON.stringify([LAYOUT_VERSION, graph.elk, [...graph.nodes.values()], graph.edges]);

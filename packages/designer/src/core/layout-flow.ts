@@ -3,6 +3,7 @@ import type { ActionCatalog, FlowDefinition } from '@millrace/engine';
 import { layoutKey, type LayoutCache } from './layout-cache.ts';
 import { buildLayoutGraph, type LayoutGraph, type LayoutGraphOptions } from './layout-graph.ts';
 import { applyPins } from './layout-pins.ts';
+import { layoutInParts, type PartCache } from './layout-split.ts';
 import { toLayoutResult, type LayoutResult } from './layout-result.ts';
 
 /**
@@ -35,7 +36,8 @@ export function finishLayout(laidOut: ElkNode, graph: LayoutGraph): LayoutResult
 }
 
 /**
- * Lays a flow out with the given ELK function, through `cache` when given.
+ * Lays a flow out with the given ELK function, through `cache` when given; a large flow in parts
+ * (core/layout-split.ts, each part through `parts` when given), which gives the same picture.
  *
  * @example
  * const elk = new ELK(); // elkjs/lib/elk.bundled.js
@@ -46,11 +48,12 @@ export async function layoutFlow(
   catalog: ActionCatalog | undefined,
   run: ElkLayoutFn,
   cache?: LayoutCache,
+  parts?: PartCache,
 ): Promise<LayoutResult> {
   const { graph, key } = prepareLayout(flow, catalog);
   const hit = cache?.get(key);
   if (hit) return hit;
-  const result = finishLayout(await run(graph.elk), graph);
+  const result = finishLayout(await layoutInParts(graph.elk, run, parts), graph);
   cache?.set(key, result);
   return result;
 }

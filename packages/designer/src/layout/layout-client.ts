@@ -3,6 +3,7 @@ import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import type { ActionCatalog, FlowDefinition } from '@millrace/engine';
 import { createLayoutCache, type LayoutCache } from '../core/layout-cache.ts';
 import { WARM_UP_SIZES, warmUpFlow } from '../core/layout-warm-up.ts';
+import { createPartCache, layoutInParts, type PartCache } from '../core/layout-split.ts';
 import { finishLayout, prepareLayout, type PreparedLayout } from '../core/layout-flow.ts';
 import type { LayoutResult } from '../core/layout-result.ts';
 import { LayoutFailedError, LayoutStaleError } from './layout-errors.ts';
@@ -45,6 +46,12 @@ export interface LayoutEngineOptions {
    * call is the one that starts it.
    */
   readonly shared?: boolean;
+  /**
+   * Workers to lay out with: the parts of a large flow (core/layout-split.ts) are laid out in
+   * parallel. 1 for an engine's own worker; for the shared one, 2 where the device has two
+   * cores or more.
+   */
+  readonly workers?: number;
   /** The cache to use; by default one cache shared by every engine of the page. */
   readonly cache?: LayoutCache;
   /** Called once when the engine falls back to the main thread, with the reason. */
@@ -115,6 +122,8 @@ function createWorkerBackend(worker: Worker): Backend {
 interface WarmingBackend extends Backend {
   /** Resolves when the rounds are done or were cut short; rejects with WorkerUnavailable. */
   readonly warm: Promise<void>;
+  /** Real requests sent and not yet answered. */
+  readonly demand: number;
 }
 
 function warming(backend: Backend): WarmingBackend {
@@ -129,6 +138,9 @@ function warming(backend: Backend): WarmingBackend {
   return {
     kind: backend.kind,
     warm,
+    get demand() {
+      return demand;
+    },
     async layout(graph) {
       demand++;
       try {
@@ -144,6 +156,47 @@ function warming(backend: Backend): WarmingBackend {
   };
 }
 
+/**
+ * Several warming workers behind one Backend: each graph goes to the least busy one, so the
+ * parts of a split layout (core/layout-split.ts) run in parallel.
+ */
+function pool(members: readonly WarmingBackend[]): WarmingBackend {
+  const warm = Promise.all(members.map((m) => m.warm)).then(() => undefined);
+  return {
+    kind: 'worker',
+    warm,
+    get demand() {
+      return members.reduce((sum, m) => sum + m.demand, 0);
+    },
+    layout(graph) {
+      let best = members[0]!;
+      for (const m of members) if (m.demand < best.demand) best = m;
+      return best.layout(graph);
+    },
+    dispose() {
+      for (const m of members) m.dispose();
+    },
+  };
+}
+
+/** Workers for a page: two where there are two cores or more (layout parts run in parallel). */
+function defaultWorkerCount(): number {
+  const cores = typeof navigator === 'undefined' ? 1 : (navigator.hardwareConcurrency ?? 1);
+  return cores >= 2 ? 2 : 1;
+}
+
+function startPool(options: LayoutEngineOptions, count: number): WarmingBackend {
+  const members: WarmingBackend[] = [];
+  try {
+    for (let i = 0; i < count; i++)
+      members.push(warming(createWorkerBackend(startWorker(options))));
+  } catch (error) {
+    for (const m of members) m.dispose();
+    throw error;
+  }
+  return members.length === 1 ? members[0]! : pool(members);
+}
+
 let sharedBackend: WarmingBackend | undefined;
 
 /**
@@ -154,11 +207,11 @@ let sharedBackend: WarmingBackend | undefined;
  * designers then lay out on the main thread).
  */
 export function preloadLayout(
-  options: Pick<LayoutEngineOptions, 'workerUrl' | 'workerFactory'> = {},
+  options: Pick<LayoutEngineOptions, 'workerUrl' | 'workerFactory' | 'workers'> = {},
 ): { readonly warm: Promise<void> } | undefined {
   if (sharedBackend) return sharedBackend;
   try {
-    sharedBackend = warming(createWorkerBackend(startWorker(options)));
+    sharedBackend = startPool(options, options.workers ?? defaultWorkerCount());
   } catch {
     return undefined;
   }
@@ -202,6 +255,7 @@ function startWorker(options: LayoutEngineOptions): Worker {
 }
 
 let sharedCache: LayoutCache | undefined;
+let sharedPartCache: PartCache | undefined;
 
 /** The cache engines share by default: reopening a flow in another designer needs no ELK. */
 export function sharedLayoutCache(): LayoutCache {
@@ -232,6 +286,9 @@ interface Job {
  */
 export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEngine {
   const cache = options.cache ?? sharedLayoutCache();
+  // Parts are shared with the layout cache's lifetime: an engine with its own cache (tests)
+  // gets its own part cache too.
+  const partCache = options.cache ? createPartCache() : (sharedPartCache ??= createPartCache());
   const mainThread = createMainThreadBackend();
   let backend: Backend = mainThread;
   // The shared worker outlives this engine: dispose() leaves it running.
@@ -266,7 +323,7 @@ export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEng
     }
   } else if (options.mainThread !== true) {
     try {
-      const own = warming(createWorkerBackend(startWorker(options)));
+      const own = startPool(options, options.workers ?? 1);
       backend = own;
       warmRounds = own.warm;
     } catch (error) {
@@ -299,7 +356,7 @@ export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEng
     const job = waiting;
     waiting = undefined;
     running = job;
-    runElk(job.prepared.graph.elk)
+    layoutInParts(job.prepared.graph.elk, runElk, partCache)
       .then((laidOut) => {
         const result = finishLayout(laidOut, job.prepared.graph);
         // Cached even when stale: the work is valid for its key (an undo may ask again).

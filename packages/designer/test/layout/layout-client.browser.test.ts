@@ -7,6 +7,7 @@ import {
 } from '../../src/layout/layout-client.ts';
 import { LayoutStaleError, isLayoutStale } from '../../src/layout/layout-errors.ts';
 import { branchFlow, everyKindFlow } from './layout-fixtures.ts';
+import { generateFlow } from '../../bench/layout-flows.ts';
 
 async function outcome<T>(p: Promise<T>): Promise<{ value?: T; error?: unknown }> {
   try {
@@ -149,5 +150,15 @@ describe('layout engine (worker client)', () => {
     expect(result.nodes.has('guard#catch')).to.equal(true);
     await engine.warmUp(); // the rounds stopped early (a request came) and settle
     expect(engine.backend).to.equal('worker');
+  });
+
+  it('lays a large flow out in parts on two workers, as the main thread does it whole', async () => {
+    const flow = generateFlow(240);
+    const pooled = make({ workers: 2 });
+    const inParts = await pooled.layout(flow);
+    expect(pooled.backend).to.equal('worker');
+    const onMain = await make({ mainThread: true }).layout(flow);
+    expect(serializeLayoutResult(inParts)).to.deep.equal(serializeLayoutResult(onMain));
+    expect(inParts.nodes.size).to.be.greaterThan(240);
   });
 });
