@@ -41,7 +41,7 @@ import type { AttemptOutcome, TimelineRow, TimelineSegmentKind } from '../core/r
 import { formatClockIntl, formatDurationIntl, formatTickIntl } from '../core/time-format.ts';
 import { renderIterationPicker } from './iteration-picker.ts';
 import {
-  renderRunTimeline,
+  drawRunTimeline,
   type TimelineRowText,
   type TimelineSegmentText,
 } from './run-timeline-view.ts';
@@ -121,6 +121,9 @@ const WAIT_KINDS: Readonly<Record<SuspensionKind, string>> = {
   wait: 'timer',
   subflow: 'subflow',
 };
+
+/** How often an open timeline of an unfinished run is redrawn (its open bars grow to `now`). */
+const LIVE_TICK_MS = 1000;
 
 const SEGMENT_KINDS: Readonly<Record<TimelineSegmentKind, string>> = {
   attempt: 'Attempt',
@@ -242,6 +245,7 @@ export class FlowDesignerBase extends LitElement {
   /** The run as a view (folded from `run` when that is an event stream). */
   @state() private runView: RunView | undefined = undefined;
   private readonly runFeed = createRunFeed();
+  private liveTick: ReturnType<typeof setTimeout> | undefined;
   private overlayCache:
     | {
         readonly run: RunView;
@@ -283,6 +287,8 @@ export class FlowDesignerBase extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    clearTimeout(this.liveTick);
+    this.liveTick = undefined;
     this.ownEngine?.dispose();
     this.ownEngine = undefined;
   }
@@ -325,6 +331,7 @@ export class FlowDesignerBase extends LitElement {
       this.fitPending = false;
       this.fit();
     }
+    this.drawTimeline();
   }
 
   private currentDiagnostics(): readonly Diagnostic[] {
@@ -362,17 +369,30 @@ export class FlowDesignerBase extends LitElement {
   /** A picker step: shows another iteration of a loop and reports it. */
   private stepLoop(loopId: string, step: IterationStep): void {
     const loop = this.runOverlay()?.loops.get(loopId);
-    if (!loop) return;
-    const iteration = stepIteration(loop, step);
-    if (iteration === loop.current) return;
-    this.iterationChoice = { ...this.iterationChoice, [loopId]: iteration };
-    this.dispatchEvent(
-      new CustomEvent('iteration-change', {
-        bubbles: true,
-        composed: true,
-        detail: { loopId, iteration },
-      }),
-    );
+    if (loop) this.showIterations([[loopId, stepIteration(loop, step)]]);
+  }
+
+  /**
+   * Shows these iterations of these loops (outer loops first), with an `iteration-change` for
+   * each of them whose shown iteration number changed.
+   */
+  private showIterations(wanted: readonly (readonly [loopId: string, iteration: number])[]): void {
+    const before = this.runOverlay()?.loops;
+    const choice = { ...this.iterationChoice, ...Object.fromEntries(wanted) };
+    if (wanted.every(([id, i]) => this.iterationChoice[id] === i)) return;
+    this.iterationChoice = choice;
+    const after = this.runOverlay()?.loops;
+    for (const [loopId] of wanted) {
+      const iteration = after?.get(loopId)?.current;
+      if (iteration === undefined || iteration === before?.get(loopId)?.current) continue;
+      this.dispatchEvent(
+        new CustomEvent('iteration-change', {
+          bubbles: true,
+          composed: true,
+          detail: { loopId, iteration },
+        }),
+      );
+    }
   }
 
   /** The locale of time texts: the nearest `lang`, else the browser's. */
@@ -380,11 +400,24 @@ export class FlowDesignerBase extends LitElement {
     return this.closest('[lang]')?.getAttribute('lang') || undefined;
   }
 
-  /** The timeline panel; its rows open their node like a click on the card does. */
+  /**
+   * The timeline panel's slot. The panel is drawn into it after each update (`drawTimeline`),
+   * outside this template, so that a live run's bars can grow every second without the canvas
+   * being rendered again.
+   */
   private renderTimeline() {
-    if (!this.timelineOpen) return nothing;
+    return this.timelineOpen ? html`<div class="timeline-slot"></div>` : nothing;
+  }
+
+  /** Draws the timeline panel; redrawn every LIVE_TICK_MS while its run is unfinished. */
+  private drawTimeline(): void {
+    clearTimeout(this.liveTick);
+    this.liveTick = undefined;
+    const slot = this.renderRoot.querySelector<HTMLElement>('.timeline-slot');
+    if (!slot) return;
+    const timeline = this.runFeed.timeline(this.now());
     const byId = indexFlow(this.flow as Parameters<typeof indexFlow>[0]);
-    return renderRunTimeline(this.runFeed.timeline(this.now()), {
+    drawRunTimeline(slot, timeline, this, {
       strings: this.text,
       locale: this.locale,
       nameOf: (id) => {
@@ -392,6 +425,9 @@ export class FlowDesignerBase extends LitElement {
         return (source && 'name' in source ? source.name : undefined) ?? id;
       },
       onOpen: (row: TimelineRow) => {
+        // Like a click on the card, with the canvas switched to the row's iterations.
+        this.showIterations(row.loops);
+        this.select(row.nodeId, false);
         this.dispatchEvent(
           new CustomEvent('node-open', {
             bubbles: true,
@@ -405,6 +441,9 @@ export class FlowDesignerBase extends LitElement {
         );
       },
     });
+    if (timeline?.live && this.isConnected) {
+      this.liveTick = setTimeout(() => this.drawTimeline(), LIVE_TICK_MS);
+    }
   }
 
   /** Lays the flow out again; resolves when the new layout is drawn (or superseded). */

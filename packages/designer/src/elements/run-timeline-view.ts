@@ -1,4 +1,4 @@
-import { html, nothing, svg, type TemplateResult } from 'lit';
+import { html, nothing, render, svg, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { NodeStatus, SuspensionKind } from '@millrace/engine';
 import type {
@@ -212,4 +212,17 @@ export function renderRunTimeline(
       )}
     </ul>
   </div>`;
+}
+
+/**
+ * Draws the panel into `container` with Lit's `render`, apart from the element's own template,
+ * so that a live timeline can be redrawn on its own (every second) without the canvas.
+ */
+export function drawRunTimeline(
+  container: HTMLElement,
+  t: Timeline | undefined,
+  host: object,
+  ctx: RunTimelineContext,
+): void {
+  render(renderRunTimeline(t, ctx), container, { host });
 }

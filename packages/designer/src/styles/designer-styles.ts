@@ -383,6 +383,9 @@ export const designerStyles = css`
   :host([timeline-open]) .minimap {
     bottom: calc(var(--flow-designer-timeline-height, 220px) + 12px);
   }
+  .timeline-slot {
+    display: contents;
+  }
   .timeline {
     flex: none;
     height: var(--flow-designer-timeline-height, 220px);

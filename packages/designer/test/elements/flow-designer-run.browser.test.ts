@@ -272,6 +272,19 @@ describe('<flow-designer> run timeline', () => {
     expect(second.detail.nodeId).to.equal('fetch');
   });
 
+  it('opening an iteration row switches the loop cards to that iteration', async () => {
+    const el = await designer(nestedFlow(), nestedEvents, { timelineOpen: true });
+    const changes: unknown[] = [];
+    el.addEventListener('iteration-change', (e) => changes.push((e as CustomEvent).detail));
+    row(el, 'outer[0]/inner[1]/cell')!.querySelector<HTMLButtonElement>('.timeline-label')!.click();
+    await el.updateComplete;
+    // The inner loop showed iteration 1 (of outer 1) and still does (of outer 0): one event.
+    expect(changes).to.deep.equal([{ loopId: 'outer', iteration: 0 }]);
+    expect(pickerText(el, 'outer')).to.equal('1 / 2');
+    expect(pickerText(el, 'inner')).to.equal('2 / 3');
+    expect(nodeEl(el, 'cell')!.classList.contains('selected')).to.equal(true);
+  });
+
   it('extends open bars of a live run to now', async () => {
     const cut = mixedEvents.findIndex((e) => e.type === 'NodeSuspended') + 1;
     let now = T0 + 500;
