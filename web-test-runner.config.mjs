@@ -1,8 +1,11 @@
 // web-test-runner: every test that needs a DOM, IndexedDB or workers runs in Debian's
 // headless Chromium (/usr/bin/chromium). Nothing here downloads a browser.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
+import pixelmatch from 'pixelmatch';
+import { PNG } from 'pngjs';
+import { Buffer } from 'node:buffer';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { fromRollup } from '@web/dev-server-rollup';
@@ -25,6 +28,99 @@ function nodeEnvPlugin() {
         return { body: context.body.replaceAll('process.env.NODE_ENV', '"development"') };
       }
       return undefined;
+    },
+  };
+}
+
+/**
+ * `match-screenshot` command: screenshots one element of the test page through the Chrome
+ * launcher's puppeteer page and compares it with `<package>/test/screenshots/<name>.png`
+ * (pixelmatch, anti-aliasing ignored). On a mismatch the actual and diff images go to
+ * `<package>/test/screenshots/failed/` (git-ignored). With UPDATE_SCREENSHOTS=1 a missing or
+ * different baseline is (re)written instead; without it a missing baseline fails.
+ * Payload: `{ name, selector, maxDiffPixels? }`; answers `{ passed, message, diffPixels }`.
+ * `screenshot-viewport` (`{ width, height }`), called before rendering, fixes the page size at
+ * device scale 1 with a light colour scheme and reduced motion.
+ * (@web/test-runner-visual-regression does this too, but needs Node 22.)
+ */
+function screenshotPlugin({ update = process.env.UPDATE_SCREENSHOTS === '1' } = {}) {
+  const baselineDir = (testFile) => {
+    // The `test` folder holding the test file: packages/designer/test/elements/x.ts -> .../test
+    const parts = testFile.split(sep);
+    const at = parts.lastIndexOf('test');
+    return join(at > 0 ? parts.slice(0, at + 1).join(sep) : dirname(testFile), 'screenshots');
+  };
+  return {
+    name: 'match-screenshot',
+    async executeCommand({ command, payload, session }) {
+      if (command === 'screenshot-viewport') {
+        // Before rendering: a fixed page size at scale 1, light scheme, no motion.
+        const { width = 1000, height = 800 } = payload ?? {};
+        const page = session.browser.getPage(session.id);
+        await page.setViewport({ width, height, deviceScaleFactor: 1 });
+        await page.emulateMediaFeatures([
+          { name: 'prefers-reduced-motion', value: 'reduce' },
+          { name: 'prefers-color-scheme', value: 'light' },
+        ]);
+        return true;
+      }
+      if (command !== 'match-screenshot') return undefined;
+      const { name, selector, maxDiffPixels = 0 } = payload ?? {};
+      if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(name)) {
+        throw new Error(`match-screenshot: name must be kebab-case, got ${JSON.stringify(name)}.`);
+      }
+      if (typeof selector !== 'string') throw new Error('match-screenshot: selector missing.');
+      const page = session.browser.getPage(session.id);
+      if (page.viewport()?.deviceScaleFactor !== 1) {
+        throw new Error('match-screenshot: call screenshot-viewport before rendering.');
+      }
+      const element = await page.$(selector);
+      if (!element) throw new Error(`match-screenshot: no element matches ${selector}.`);
+      const actual = PNG.sync.read(Buffer.from(await element.screenshot({ type: 'png' })));
+      const dir = baselineDir(session.testFile);
+      const baselineFile = join(dir, `${name}.png`);
+      const shown = relative(process.cwd(), baselineFile);
+      const write = (file, png) => {
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, PNG.sync.write(png));
+      };
+      if (!existsSync(baselineFile)) {
+        if (!update) {
+          return {
+            passed: false,
+            diffPixels: -1,
+            message: `No baseline ${shown}; run "npm run test:update-screenshots" to create it.`,
+          };
+        }
+        write(baselineFile, actual);
+        return { passed: true, diffPixels: 0, message: `Wrote new baseline ${shown}.` };
+      }
+      const baseline = PNG.sync.read(readFileSync(baselineFile));
+      const sameSize = baseline.width === actual.width && baseline.height === actual.height;
+      const diff = new PNG({ width: actual.width, height: actual.height });
+      const diffPixels = sameSize
+        ? pixelmatch(baseline.data, actual.data, diff.data, actual.width, actual.height, {
+            threshold: 0.1,
+            includeAA: false,
+          })
+        : actual.width * actual.height;
+      if (diffPixels === 0 || (!update && diffPixels <= maxDiffPixels)) {
+        return { passed: true, diffPixels, message: '' };
+      }
+      if (update) {
+        write(baselineFile, actual);
+        return { passed: true, diffPixels, message: `Updated baseline ${shown}.` };
+      }
+      const failedDir = join(dir, 'failed');
+      write(join(failedDir, `${name}.actual.png`), actual);
+      if (sameSize) write(join(failedDir, `${name}.diff.png`), diff);
+      return {
+        passed: false,
+        diffPixels,
+        message: sameSize
+          ? `${name}: ${diffPixels} pixels differ from ${shown} (at most ${maxDiffPixels} allowed); see ${relative(process.cwd(), failedDir)}/.`
+          : `${name}: ${actual.width}×${actual.height} px, but ${shown} is ${baseline.width}×${baseline.height} px.`,
+      };
     },
   };
 }
@@ -86,6 +182,7 @@ export default {
   ],
   plugins: [
     nodeEnvPlugin(),
+    screenshotPlugin(),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'packages/designer/tsconfig.json' }),
     commonjs({
       include: ['**/node_modules/elkjs/lib/elk.bundled.js', '**/node_modules/elkjs/lib/elk-api.js'],
