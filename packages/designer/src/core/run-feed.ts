@@ -1,6 +1,8 @@
 import {
   applyEvent,
   toRunView,
+  type NodeRecord,
+  type NodeView,
   type RunEvent,
   type RunState,
   type RunView,
@@ -38,6 +40,8 @@ export function createRunFeed(): RunFeed {
   let last: RunEvent | undefined;
   let length = 0;
   let builder: TimelineBuilder | undefined;
+  // The node views of `view` by path, in the state's record order.
+  let views: Map<string, NodeView> | undefined;
 
   const sameEvent = (a: RunEvent | undefined, b: RunEvent | undefined): boolean =>
     a === b || (a !== undefined && b !== undefined && a.seq === b.seq && a.at === b.at);
@@ -59,6 +63,32 @@ export function createRunFeed(): RunFeed {
     last = undefined;
     length = 0;
     builder = undefined;
+    views = undefined;
+  };
+
+  /**
+   * The view after new events: only the records they touched are converted again (a live run
+   * of n records then costs O(touched) per event, not O(n)), unless records were dropped (a
+   * container retry) and the order may have changed.
+   */
+  const viewOf = (s: RunState, touched: ReadonlySet<string>, structural: boolean): RunView => {
+    const known = views;
+    let added = 0;
+    const partial = new Map<string, NodeRecord>();
+    for (const path of touched) {
+      const r = s.nodes.get(path);
+      if (!r) continue;
+      partial.set(path, r);
+      if (!known?.has(path)) added++;
+    }
+    if (!known || structural || s.nodes.size !== known.size + added) {
+      const full = snapshotView(s);
+      views = new Map(full.nodes.map((n) => [n.path, n]));
+      return full;
+    }
+    const part = toRunView({ ...s, nodes: partial });
+    for (const n of part.nodes) known.set(n.path, { ...n, logs: [...n.logs] });
+    return { ...part, nodes: [...known.values()] };
   };
 
   return {
@@ -75,11 +105,15 @@ export function createRunFeed(): RunFeed {
       let next = state;
       let head = first;
       let tail = last;
+      const touched = new Set<string>();
+      let structural = false;
       try {
         for (let i = length; i < run.length; i++) {
           tail = run[i]!;
           if (i === 0) head = tail;
           next = applyEvent(next, tail);
+          if ('path' in tail) touched.add(tail.path);
+          if (tail.type === 'NodeRetryScheduled' && tail.reset) structural = true;
         }
       } catch (error) {
         reset();
@@ -90,7 +124,7 @@ export function createRunFeed(): RunFeed {
       first = head;
       last = tail;
       length = run.length;
-      view = state ? snapshotView(state) : undefined;
+      view = state ? viewOf(state, touched, structural) : undefined;
       return view;
     },
     timeline(now) {

@@ -27,8 +27,12 @@ export interface Recorder {
   ): Promise<RunEvent[]>;
 }
 
-/** Host actions that take simulated time: `work` takes `input.ms`, `flaky` fails its first try. */
+/**
+ * Host actions that take simulated time: `work` takes `input.ms`, `flaky` fails its first try,
+ * `failOnce` fails its first call.
+ */
 function actions(clock: SimulatedClock): ActionDefinition[] {
+  let calls = 0;
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       clock.setTimer(ms, resolve);
@@ -40,6 +44,16 @@ function actions(clock: SimulatedClock): ActionDefinition[] {
       run: async (input) => {
         await sleep(Number((input as { ms?: number }).ms ?? 10));
         return { done: true };
+      },
+    },
+    {
+      // Fails its first call in this recorder, whatever the attempt (for container retries).
+      type: 'failOnce',
+      title: 'Fail once',
+      run: async () => {
+        await sleep(10);
+        if (calls++ === 0) throw new Error('first call fails');
+        return { ok: true };
       },
     },
     {
@@ -94,6 +108,7 @@ export const FORMAT = 'millrace.flow/v1' as const;
 export const CATALOG: ActionCatalog = [
   { type: 'work', title: 'Work' },
   { type: 'flaky', title: 'Flaky' },
+  { type: 'failOnce', title: 'Fail once' },
 ];
 
 /** A loop whose inside differs by iteration: `hit` runs only for the item 2 (iteration 1). */

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { runFromEvents } from '../../src/core/run-overlay.ts';
 import { createRunFeed, isEventStream } from '../../src/core/run-feed.ts';
 import { timelineOf, timelineOfView } from '../../src/core/run-timeline.ts';
-import { T0, mixedFlow, nestedFlow, recorder } from './recorded-runs.ts';
+import type { FlowDefinition } from '@millrace/engine';
+import { FORMAT, T0, mixedFlow, nestedFlow, recorder } from './recorded-runs.ts';
 
 const mixed = () => recorder().run(mixedFlow(), { approveAfterMs: 1000 });
 
@@ -89,4 +90,32 @@ test('a broken stream throws the engine error and leaves no view', async () => {
   assert.throws(() => feed.update(events.slice(1)), { code: 'E_STORE_CORRUPT' });
   assert.equal(feed.update([]), undefined);
   assert.equal(feed.timeline(T0), undefined);
+});
+
+test('a container retry (records dropped and run anew) is followed exactly', async () => {
+  const flow = {
+    format: FORMAT,
+    id: 'retry-group',
+    nodes: [
+      {
+        id: 'g',
+        type: 'group',
+        retry: { maxAttempts: 2, delayMs: 20 },
+        nodes: [
+          { id: 'a', type: 'work', input: { ms: 5 } },
+          { id: 'b', type: 'failOnce' },
+        ],
+        edges: [{ from: 'a', to: 'b' }],
+      },
+    ],
+    edges: [],
+  } as FlowDefinition;
+  const events = await recorder().run(flow);
+  assert.ok(events.some((e) => e.type === 'NodeRetryScheduled' && e.reset?.length));
+  const feed = createRunFeed();
+  for (let n = 1; n <= events.length; n++) {
+    const prefix = events.slice(0, n);
+    assert.deepEqual(feed.update(prefix), runFromEvents(prefix), `after ${n} events`);
+  }
+  assert.equal(feed.update(events)?.status, 'succeeded');
 });
