@@ -16,17 +16,20 @@ import {
 import { designerStyles } from '../styles/designer-styles.ts';
 import type { LayoutEdge, LayoutNode, LayoutResult } from '../core/layout-result.ts';
 import { boundsOf } from '../core/layout-result.ts';
-import { EDGE_LABEL_PADDING_X } from '../core/node-size.ts';
+import { EDGE_LABEL_PADDING_X, PORT_RADIUS } from '../core/node-size.ts';
 import {
   arrowHeadPath,
   clipText,
   edgePath,
   indexFlow,
+  trimEnd,
+  trimStart,
   viewportTransform,
 } from '../core/canvas-geometry.ts';
 import { renderNodeCard } from './node-card.ts';
 import { nodeIconOf, type IconOrigin } from '../core/node-icon.ts';
 import { diagnosticMarks, type DiagnosticMarks, type Mark } from '../core/diagnostic-marks.ts';
+import { createPanZoomGesture } from '../core/pan-zoom-gesture.ts';
 import { IDENTITY_VIEWPORT, fitRect, panBy, zoomAt, type Viewport } from '../core/viewport.ts';
 import { overlayOf, type IterationChoice, type NodeOverlay } from '../core/run-overlay.ts';
 import { createRunFeed, type RunInput } from '../core/run-feed.ts';
@@ -267,7 +270,7 @@ export class FlowDesignerBase extends LitElement {
   private viewport: Viewport = IDENTITY_VIEWPORT;
   private ownEngine: LayoutEngine | undefined;
   private fitPending = true;
-  private drag: { id: number; x: number; y: number } | undefined;
+  private readonly gesture = createPanZoomGesture();
   private computedDiagnostics: readonly Diagnostic[] = [];
   private pendingLayout: Promise<void> = Promise.resolve();
 
@@ -327,9 +330,14 @@ export class FlowDesignerBase extends LitElement {
         }),
       );
     }
-    if ((changed as PropertyValues).has('layout') && this.layout && this.fitPending) {
-      this.fitPending = false;
-      this.fit();
+    if ((changed as PropertyValues).has('layout') && this.layout) {
+      if (this.fitPending) {
+        this.fitPending = false;
+        this.fit();
+      } else {
+        // Fitted before the render (relayout): the minimap's frame follows now.
+        this.updateMinimapFrame();
+      }
     }
     this.drawTimeline();
   }
@@ -537,9 +545,16 @@ export class FlowDesignerBase extends LitElement {
     }
   };
 
+  /** Pointer input, canvas-relative, to the pan/pinch gesture (core/pan-zoom-gesture.ts). */
+  private localPoint(e: PointerEvent): { x: number; y: number } {
+    const box = (e.currentTarget as Element).getBoundingClientRect();
+    return { x: e.clientX - box.left, y: e.clientY - box.top };
+  }
+
   private onPointerDown = (e: PointerEvent): void => {
-    if (e.button !== 0 || (e.target as Element).closest('g.node')) return;
-    this.drag = { id: e.pointerId, x: e.clientX, y: e.clientY };
+    if (e.pointerType === 'mouse' && e.button !== 0) return;
+    const onNode = (e.target as Element).closest('g.node') !== null;
+    if (!this.gesture.down(e.pointerId, this.localPoint(e), onNode)) return;
     try {
       (e.currentTarget as Element).setPointerCapture(e.pointerId);
     } catch {
@@ -548,14 +563,13 @@ export class FlowDesignerBase extends LitElement {
   };
 
   private onPointerMove = (e: PointerEvent): void => {
-    const drag = this.drag;
-    if (!drag || drag.id !== e.pointerId) return;
-    this.setViewport(panBy(this.viewport, e.clientX - drag.x, e.clientY - drag.y));
-    this.drag = { id: drag.id, x: e.clientX, y: e.clientY };
+    if (this.gesture.active === 0) return;
+    const next = this.gesture.move(e.pointerId, this.localPoint(e), this.viewport);
+    if (next) this.setViewport(next);
   };
 
   private onPointerUp = (e: PointerEvent): void => {
-    if (this.drag?.id === e.pointerId) this.drag = undefined;
+    this.gesture.up(e.pointerId);
   };
 
   /** Arrow keys: along edges (down/up) and across branches (left/right). */
@@ -837,11 +851,13 @@ export class FlowDesignerBase extends LitElement {
 
   /** An edge; one with diagnostics is `edge-invalid` (dashed, coloured) with a tooltip. */
   private renderEdge(e: LayoutEdge, mark?: Mark) {
-    const line = edgePath(e.points);
+    // Drawn from rim to rim of the port dots: the tip would cover the target's dot otherwise.
+    const points = trimStart(trimEnd(e.points, PORT_RADIUS), PORT_RADIUS);
+    const line = edgePath(points);
     return svg`<g part="edge edge-${e.kind}${mark ? ' edge-invalid' : ''}" class="edge${mark ? ` edge-invalid severity-${mark.severity}` : ''}" data-edge-id=${e.id} data-from=${e.from} data-to=${e.to} data-severity=${mark?.severity ?? nothing}>
       ${mark ? svg`<title>${mark.diagnostics.map((d) => d.message).join('\n')}</title><path class="edge-hit" d=${line}></path>` : nothing}
       <path class="edge-line" d=${line}></path>
-      <path class="edge-arrow" d=${arrowHeadPath(e.points)}></path>
+      <path class="edge-arrow" d=${arrowHeadPath(points)}></path>
       ${
         e.label
           ? svg`<g part="edge-label" class="edge-label">

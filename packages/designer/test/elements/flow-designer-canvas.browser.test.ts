@@ -5,6 +5,7 @@ import '@millrace/designer/define';
 import { createLayoutCache } from '../../src/core/layout-cache.ts';
 import { createLayoutEngine, type LayoutEngine } from '../../src/layout/layout-client.ts';
 import { branchFlow, everyKindFlow } from '../layout/layout-fixtures.ts';
+import { generateFlow } from '../../bench/layout-flows.ts';
 
 /** Renders a designer with a main-thread layout engine and waits for its first layout. */
 async function designer(
@@ -140,6 +141,60 @@ describe('<flow-designer> canvas', () => {
     expect(el.view.y).to.be.closeTo(y - 10, 0.001);
     at('pointermove', 200, 200); // released: no more panning
     expect(el.view.x).to.be.closeTo(x + 30, 0.001);
+    engine.dispose();
+  });
+
+  it('pinches with two touch pointers: zooms around their midpoint and pans with it', async () => {
+    const { el, engine } = await designer(everyKindFlow());
+    const svgEl = el.shadowRoot!.querySelector('svg.canvas')!;
+    const box = svgEl.getBoundingClientRect();
+    const touch = (type: string, id: number, x: number, y: number) =>
+      svgEl.dispatchEvent(
+        new PointerEvent(type, {
+          pointerId: id,
+          pointerType: 'touch',
+          isPrimary: id === 1,
+          clientX: box.left + x,
+          clientY: box.top + y,
+          bubbles: true,
+        }),
+      );
+    const before = el.view;
+    const transformBefore = transformOf(el);
+    const worldUnder = {
+      x: (150 - before.x) / before.zoom,
+      y: (100 - before.y) / before.zoom,
+    };
+    touch('pointerdown', 1, 100, 100);
+    touch('pointerdown', 2, 200, 100);
+    touch('pointermove', 2, 300, 100); // fingers 100 -> 200 px apart
+    expect(el.view.zoom).to.be.closeTo(Math.min(4, before.zoom * 2), 1e-9);
+    // The world point that was under the old midpoint (150, 100) is under the new one (200, 100).
+    expect((200 - el.view.x) / el.view.zoom).to.be.closeTo(worldUnder.x, 1e-6);
+    expect((100 - el.view.y) / el.view.zoom).to.be.closeTo(worldUnder.y, 1e-6);
+    expect(transformOf(el)).to.not.equal(transformBefore);
+    touch('pointerup', 2, 300, 100);
+    const zoom = el.view.zoom;
+    touch('pointermove', 1, 120, 100); // one finger left: pans, no zoom
+    expect(el.view.zoom).to.equal(zoom);
+    touch('pointerup', 1, 120, 100);
+    engine.dispose();
+  });
+
+  it('draws a zoomed-out flow without card texts, and with them once zoomed in', async () => {
+    const { el, engine } = await designer(generateFlow(150));
+    const canvas = el.shadowRoot!.querySelector('svg.canvas')!;
+    expect(el.view.zoom).to.be.lessThan(0.45);
+    expect(canvas.classList.contains('far')).to.equal(true);
+    const name = el.shadowRoot!.querySelector('g.node[data-node-id="n3"] text.name')!;
+    expect(getComputedStyle(name).display).to.equal('none');
+    // The card stays a labelled, focusable group.
+    const card = nodeEl(el, 'n3')!;
+    expect(card.getAttribute('aria-label')).to.contain('n3');
+    el.zoomToNode('n3');
+    expect(el.view.zoom).to.be.greaterThan(0.45);
+    expect(canvas.classList.contains('far')).to.equal(false);
+    expect(getComputedStyle(name).display).to.not.equal('none');
     engine.dispose();
   });
 
