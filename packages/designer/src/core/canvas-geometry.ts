@@ -32,6 +32,30 @@ export function arrowHeadPath(points: readonly LayoutPoint[], size = 8): string 
   return `M${round(tip.x)} ${round(tip.y)} L${round(bx - uy * half)} ${round(by + ux * half)} L${round(bx + uy * half)} ${round(by - ux * half)} Z`;
 }
 
+/**
+ * The polyline with its last point moved back by `distance` along the last segment (never past
+ * the previous point): edges end on the rim of the target's port dot, so the arrowhead's tip
+ * touches the dot instead of covering it (and start on the rim of the source's, see `trimStart`).
+ */
+export function trimEnd(points: readonly LayoutPoint[], distance: number): LayoutPoint[] {
+  const n = points.length;
+  if (n < 2 || distance <= 0) return [...points];
+  const tip = points[n - 1]!;
+  const prev = points[n - 2]!;
+  const len = Math.hypot(tip.x - prev.x, tip.y - prev.y);
+  if (len === 0) return [...points];
+  const keep = Math.max(0, len - distance) / len;
+  return [
+    ...points.slice(0, n - 1),
+    { x: prev.x + (tip.x - prev.x) * keep, y: prev.y + (tip.y - prev.y) * keep },
+  ];
+}
+
+/** The polyline with its first point moved forward by `distance` (see `trimEnd`). */
+export function trimStart(points: readonly LayoutPoint[], distance: number): LayoutPoint[] {
+  return trimEnd([...points].reverse(), distance).reverse();
+}
+
 /** Clips text to `max` characters with an ellipsis (cards are fixed width; see node-size.ts). */
 export function clipText(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;

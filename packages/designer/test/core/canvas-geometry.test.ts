@@ -8,6 +8,8 @@ import {
   indexFlow,
   inputSummary,
   triggerSummary,
+  trimEnd,
+  trimStart,
   viewportTransform,
 } from '../../src/core/canvas-geometry.ts';
 
@@ -89,4 +91,31 @@ test('viewportTransform writes translate then scale', () => {
     viewportTransform({ x: 10.456, y: -3, zoom: 0.5 }),
     'translate(10.46 -3) scale(0.5)',
   );
+});
+
+test('trimEnd moves the last point back along the last segment', () => {
+  const points = [
+    { x: 0, y: 0 },
+    { x: 0, y: 50 },
+    { x: 40, y: 50 },
+  ];
+  assert.deepEqual(trimEnd(points, 5), [
+    { x: 0, y: 0 },
+    { x: 0, y: 50 },
+    { x: 35, y: 50 },
+  ]);
+  assert.deepEqual(trimEnd(points, 100).at(-1), { x: 0, y: 50 }, 'never past the previous point');
+  assert.deepEqual(trimEnd(points, 0), points);
+  assert.deepEqual(trimEnd([{ x: 1, y: 1 }], 5), [{ x: 1, y: 1 }]);
+});
+
+test('trimStart moves the first point forward along the first segment', () => {
+  const points = [
+    { x: 0, y: 0 },
+    { x: 0, y: 50 },
+  ];
+  assert.deepEqual(trimStart(points, 5), [
+    { x: 0, y: 5 },
+    { x: 0, y: 50 },
+  ]);
 });
