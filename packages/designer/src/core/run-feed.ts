@@ -52,8 +52,13 @@ export function createRunFeed(): RunFeed {
     return (
       sameEvent(head, first) &&
       sameEvent(events[length - 1], last) &&
-      // Two runs can share seq and time at their start: RunCreated carries the run's id.
-      (head?.type !== 'RunCreated' || first?.type !== 'RunCreated' || head.runId === first.runId)
+      // Two runs can share seq and times (simulated clocks): RunCreated names the run.
+      (head === first ||
+        head?.type !== 'RunCreated' ||
+        first?.type !== 'RunCreated' ||
+        (head.runId === first.runId &&
+          head.flowId === first.flowId &&
+          head.flowVersion === first.flowVersion))
     );
   };
 

@@ -108,6 +108,9 @@ function ticksOf(start: number, end: number, step: number): TimelineTick[] {
   return ticks;
 }
 
+/** An iteration's own record (`each[2]`, its `output`): not a node, so not a row. */
+const ITERATION_RECORD = /\[\d+\]$/;
+
 interface MutableSegment {
   kind: TimelineSegmentKind;
   attempt: number;
@@ -266,6 +269,7 @@ export class TimelineBuilder {
       const segments = r.segments.map((s) => freeze(s, end));
       const rowEnd = Math.max(r.last, ...segments.map((s) => s.end));
       const { nodeId, loops } = loopSegments(r.path);
+      if (ITERATION_RECORD.test(nodeId)) continue;
       rows.push({
         path: r.path,
         nodeId,
@@ -382,7 +386,7 @@ export function timelineOfView(run: RunView, options: TimelineOptions = {}): Tim
   const rows: TimelineRow[] = [];
   for (const n of run.nodes) {
     const { nodeId, loops } = loopSegments(n.path);
-    if (/\[\d+\]$/.test(nodeId)) continue; // an iteration's own output record
+    if (ITERATION_RECORD.test(nodeId)) continue;
     const start = n.startedAt ?? n.finishedAt;
     const segments: TimelineSegment[] = [];
     if (start !== undefined && n.status !== 'skipped') {

@@ -297,7 +297,7 @@ export class FlowDesignerBase extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('run')) this.foldRun();
+    if (changed.has('run')) this.foldRun(changed.has('iterationChoice'));
     if (changed.has('flow')) {
       // A different flow (not an edit of this one) is fitted again once laid out.
       const previous = changed.get('flow') as FlowLike | undefined;
@@ -347,9 +347,13 @@ export class FlowDesignerBase extends LitElement {
   }
 
   /** Folds `run` into `runView` (incrementally for a growing event stream). */
-  private foldRun(): void {
+  private foldRun(keepChoice: boolean): void {
+    const previous = this.runView;
     try {
-      this.runView = this.runFeed.update(this.run);
+      const next = (this.runView = this.runFeed.update(this.run));
+      // Another run starts at its latest iterations (unless the host chose some with it).
+      const other = next?.runId !== previous?.runId || next?.flowId !== previous?.flowId;
+      if (!keepChoice && previous && other) this.iterationChoice = {};
     } catch (error) {
       this.runView = undefined;
       console.warn(

@@ -64,6 +64,15 @@ test('events pushed onto the same array are folded too', async () => {
   assert.deepEqual(feed.update(live), runFromEvents(events));
 });
 
+test('another run with the same ids and times (two simulated engines) is folded anew', async () => {
+  const a = await recorder().run(mixedFlow(), { approveAfterMs: 1000 });
+  const b = await recorder().run({ ...mixedFlow(), id: 'other' }, { approveAfterMs: 1000 });
+  assert.equal(a.length, b.length);
+  const feed = createRunFeed();
+  feed.update(a);
+  assert.equal(feed.update(b)?.flowId, 'other');
+});
+
 test('a different stream is folded from scratch', async () => {
   const a = await mixed();
   const b = await recorder().run(nestedFlow());

@@ -289,3 +289,31 @@ test('from a live RunView: a waiting node is an open suspension up to now', asyn
   assert.equal(ask.segments[0]?.open, true);
   assert.equal(ask.segments[0]?.end, T0 + 500);
 });
+
+test('a loop with an output has records per iteration, which get no row of their own', async () => {
+  const flow = {
+    format: FORMAT,
+    id: 'out',
+    nodes: [
+      {
+        id: 'each',
+        type: 'forEach',
+        input: { items: [1, 2] },
+        output: '$<item>',
+        nodes: [{ id: 'x', type: 'work', input: { ms: 5 } }],
+      },
+    ],
+    edges: [],
+  } as FlowDefinition;
+  const events = await recorder().run(flow);
+  assert.ok(events.some((e) => 'path' in e && e.path === 'each[0]'));
+  const paths = ['each', 'each[0]/x', 'each[1]/x'];
+  assert.deepEqual(
+    timelineOf(events)!.rows.map((r) => r.path),
+    paths,
+  );
+  assert.deepEqual(
+    timelineOfView(runFromEvents(events)!).rows.map((r) => r.path),
+    paths,
+  );
+});

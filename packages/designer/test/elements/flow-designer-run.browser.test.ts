@@ -146,6 +146,20 @@ describe('<flow-designer> run overlay: iteration picker', () => {
     expect(el.iterationChoice).to.deep.equal({ outer: 0, inner: 0 });
   });
 
+  it('starts another run at its latest iterations, keeps the choice while the run grows', async () => {
+    const el = await designer(gateFlow(), gateEvents.slice(0, -2));
+    press(pickerButton(el, 'each', 'previous'), 'Home');
+    await el.updateComplete;
+    expect(pickerText(el, 'each')).to.equal('1 / 3');
+    el.run = gateEvents;
+    await el.updateComplete;
+    expect(pickerText(el, 'each')).to.equal('1 / 3');
+    el.run = await recorder().run({ ...gateFlow(), id: 'gate-2' });
+    await el.updateComplete;
+    expect(el.iterationChoice).to.deep.equal({});
+    expect(pickerText(el, 'each')).to.equal('3 / 3');
+  });
+
   it('shows no picker for a loop that ran once, nor without a run', async () => {
     const once = await recorder().run({
       ...gateFlow(),
