@@ -6,6 +6,13 @@ import { createLayoutCache } from '../../src/core/layout-cache.ts';
 import { createLayoutEngine, type LayoutEngine } from '../../src/layout/layout-client.ts';
 import { NODE_GLYPHS } from '../../src/core/node-glyphs.ts';
 import { everyKindFlow } from '../layout/layout-fixtures.ts';
+import {
+  expenseCatalog,
+  expenseFlow,
+  runDiagnostics,
+  runFlow,
+  runView,
+} from './screenshot-flows.ts';
 
 /** Renders a designer with a main-thread layout engine and waits for its first layout. */
 async function designer(
@@ -255,6 +262,45 @@ describe('node cards: diagnostic markers', () => {
     el.strings = { warnings: (n) => `${n} avertissement`, infos: (n) => `${n} remarque` };
     await el.updateComplete;
     expect(nodeEl(el, 'b').getAttribute('aria-label')).to.match(/, 1 avertissement, 1 remarque$/);
+    engine.dispose();
+  });
+});
+
+describe('node cards: accessibility and export', () => {
+  it('stays axe-clean with icons of every kind and markers of every severity, light and dark', async () => {
+    const engine = createLayoutEngine({ mainThread: true, cache: createLayoutCache() });
+    const el = await fixture<FlowDesignerBase>(
+      html`<flow-designer
+        style="width: 800px; height: 600px"
+        .layoutEngine=${engine}
+        .diagnostics=${runDiagnostics()}
+        .run=${runView()}
+        .flow=${runFlow()}
+      ></flow-designer>`,
+    );
+    await el.relayout();
+    expect(el.shadowRoot!.querySelectorAll('[part~=marker]').length).to.equal(4);
+    await expect(el).to.be.accessible();
+    el.theme = 'dark';
+    el.run = undefined;
+    el.catalog = expenseCatalog();
+    el.flow = expenseFlow();
+    await el.layoutComplete;
+    expect(el.shadowRoot!.querySelector('[part~=icon] image')).to.not.equal(null);
+    await expect(el).to.be.accessible();
+    engine.dispose();
+  });
+
+  it('exports glyphs and markers with their styles in exportSvg()', async () => {
+    const { el, engine } = await designer(runFlow(), { diagnostics: runDiagnostics() });
+    const doc = new DOMParser().parseFromString(el.exportSvg(), 'image/svg+xml');
+    expect(doc.querySelector('parsererror')).to.equal(null);
+    expect(doc.querySelectorAll('.glyph path').length).to.be.greaterThan(8);
+    expect(doc.querySelector('.marker-warning .marker-shape')).to.not.equal(null);
+    expect(doc.querySelector('.edge-invalid')).to.not.equal(null);
+    const css = doc.querySelector('style')!.textContent!;
+    expect(css).to.contain('.glyph path');
+    expect(css).to.contain('.marker-warning');
     engine.dispose();
   });
 });
