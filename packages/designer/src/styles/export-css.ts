@@ -36,5 +36,11 @@ export function exportCss(): string {
     '.edge-invalid > .edge-arrow { fill: #c62828; }',
     '.edge-invalid.severity-warning > .edge-line { stroke: #b26a00; }',
     '.edge-invalid.severity-info > .edge-line { stroke: #1a7f8e; }',
+    // The iteration picker stays in an export: it says which iteration the loop's inside shows.
+    '.iteration-box { fill: #ffffff; stroke: #3b6fd8; }',
+    '.iteration-text { font-size: 11px; }',
+    '.iteration-hit { fill: transparent; }',
+    '.iteration-chevron { fill: none; stroke: #3b6fd8; stroke-width: 1.75; stroke-linecap: round; stroke-linejoin: round; }',
+    '.iteration-button.disabled { opacity: 0.4; }',
   ].join('\n');
 }

@@ -160,6 +160,13 @@ describe('<flow-designer> run overlay: iteration picker', () => {
     expect(pickerText(el, 'each')).to.equal('3 / 3');
   });
 
+  it('keeps the picker, styled, in an SVG export', async () => {
+    const el = await designer(gateFlow(), gateEvents);
+    const doc = new DOMParser().parseFromString(el.exportSvg(), 'image/svg+xml');
+    expect(doc.querySelector('.iteration-text')?.textContent?.trim()).to.equal('3 / 3');
+    expect(doc.querySelector('style')!.textContent).to.contain('.iteration-box');
+  });
+
   it('shows no picker for a loop that ran once, nor without a run', async () => {
     const once = await recorder().run({
       ...gateFlow(),
