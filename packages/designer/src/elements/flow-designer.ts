@@ -247,6 +247,8 @@ export class FlowDesignerBase extends LitElement {
 
   /** The run as a view (folded from `run` when that is an event stream). */
   @state() private runView: RunView | undefined = undefined;
+  /** What the iteration pickers' live region says after a step. */
+  @state() private iterationAnnouncement = '';
   private readonly runFeed = createRunFeed();
   private liveTick: ReturnType<typeof setTimeout> | undefined;
   private overlayCache:
@@ -379,9 +381,14 @@ export class FlowDesignerBase extends LitElement {
   }
 
   /** A picker step: shows another iteration of a loop and reports it. */
-  private stepLoop(loopId: string, step: IterationStep): void {
+  private stepLoop(loopId: string, step: IterationStep, name: string): void {
     const loop = this.runOverlay()?.loops.get(loopId);
-    if (loop) this.showIterations([[loopId, stepIteration(loop, step)]]);
+    if (!loop) return;
+    this.showIterations([[loopId, stepIteration(loop, step)]]);
+    // Focus stays on the arrow, whose name does not change: say where the picker is now.
+    const now = this.runOverlay()?.loops.get(loopId) ?? loop;
+    const position = now.iterations.indexOf(now.current) + 1;
+    this.iterationAnnouncement = this.text.iterationPicker(name, position, now.iterations.length);
   }
 
   /**
@@ -667,6 +674,9 @@ export class FlowDesignerBase extends LitElement {
         <div class="sr-only" part="live" role="status" aria-live="polite">
           ${this.runAnnouncement()}
         </div>
+        <div class="sr-only" part="iteration-live" role="status" aria-live="polite">
+          ${this.iterationAnnouncement}
+        </div>
         ${this.renderOutline()}
       </section>
     `;
@@ -920,7 +930,7 @@ export class FlowDesignerBase extends LitElement {
     return renderIterationPicker(n, this.runOverlay()?.loops.get(n.id), {
       strings: this.text,
       name,
-      onStep: (step) => this.stepLoop(n.id, step),
+      onStep: (step) => this.stepLoop(n.id, step, name),
     });
   }
 

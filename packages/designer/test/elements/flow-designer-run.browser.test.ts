@@ -129,6 +129,10 @@ describe('<flow-designer> run overlay: iteration picker', () => {
     // Keys on the picker do not move focus across the canvas.
     press(previous, 'ArrowDown');
     expect(root(el).activeElement).to.equal(previous);
+    // Screen readers hear where the picker is after each step.
+    expect(root(el).querySelector('[part=iteration-live]')!.textContent!.trim()).to.equal(
+      'Each item: iteration 2 of 3',
+    );
   });
 
   it('nested loops have independent pickers; the inner one offers what the outer one chose', async () => {
