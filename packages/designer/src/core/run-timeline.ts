@@ -142,12 +142,16 @@ export class TimelineBuilder {
   private runStart: number | undefined;
   private runEnd: number | undefined;
   private lastAt = 0;
+  private added = 0;
+
   /** Events folded so far. */
-  count = 0;
+  get count(): number {
+    return this.added;
+  }
 
   /** Folds one event (events must come in log order). */
   add(event: RunEvent): void {
-    this.count++;
+    this.added++;
     this.lastAt = Math.max(this.lastAt, event.at);
     switch (event.type) {
       case 'RunCreated':
