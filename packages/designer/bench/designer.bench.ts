@@ -72,6 +72,7 @@ function median(values: readonly number[]): number {
 interface PageResult {
   readonly ms?: number;
   readonly frames?: readonly number[];
+  readonly work?: readonly number[];
   readonly sinceNavigation?: number;
   readonly breakdown?: Readonly<Record<string, number>>;
 }
@@ -172,7 +173,9 @@ export async function main(): Promise<void> {
             console.log(
               `pan ${variant.padEnd(5)} ${String(n).padStart(5)} nodes: median frame ${median(medians).toFixed(1)} ms ` +
                 `(runs ${Math.min(...medians).toFixed(1)}–${Math.max(...medians).toFixed(1)}), ` +
-                `worst frame per run ${worst.map((w) => w.toFixed(0)).join('/')} ms, frames > 33 ms per run ${over.join('/')}`,
+                `worst frame per run ${worst.map((w) => w.toFixed(0)).join('/')} ms, frames > 33 ms per run ${over.join('/')}; ` +
+                `main-thread work per frame: median ${median(results.map((r) => median(r.work ?? []))).toFixed(1)} ms, ` +
+                `worst ${Math.max(...results.map((r) => Math.max(...(r.work ?? [])))).toFixed(1)} ms`,
             );
           } else {
             const ms = results.map((r) => r.ms ?? NaN);

@@ -24,8 +24,10 @@ interface BenchResult {
   readonly nodes: number;
   /** ms from assignment to first paint (first/reopen). */
   readonly ms?: number;
-  /** Frame durations in ms (pan). */
+  /** Frame durations in ms (pan): the intervals between frames. */
   readonly frames?: readonly number[];
+  /** Main-thread work per frame in ms (pan): input handling, style, layout and paint. */
+  readonly work?: readonly number[];
   /** ms from navigation start to the paint (first). */
   readonly sinceNavigation?: number;
   readonly backend?: string;
@@ -109,26 +111,35 @@ async function main(): Promise<BenchResult> {
     const canvas = el.shadowRoot!.querySelector('svg.canvas')!;
     const box = canvas.getBoundingClientRect();
     const durations: number[] = [];
+    const work: number[] = [];
     let last = await new Promise<number>((r) => requestAnimationFrame(r));
     for (let i = 0; i < frames; i++) {
       // Back and forth, so the flow stays in view.
       const dy = (Math.floor(i / 30) % 2 === 0 ? 1 : -1) * 12;
-      canvas.dispatchEvent(
-        new WheelEvent('wheel', {
-          deltaX: dy / 3,
-          deltaY: dy,
-          clientX: box.left + box.width / 2,
-          clientY: box.top + box.height / 2,
-          bubbles: true,
-          cancelable: true,
-          composed: true,
+      const now = await new Promise<number>((resolve) =>
+        requestAnimationFrame((ts) => {
+          const start = performance.now();
+          canvas.dispatchEvent(
+            new WheelEvent('wheel', {
+              deltaX: dy / 3,
+              deltaY: dy,
+              clientX: box.left + box.width / 2,
+              clientY: box.top + box.height / 2,
+              bubbles: true,
+              cancelable: true,
+              composed: true,
+            }),
+          );
+          // A task queued in rAF runs after the frame's style, layout and paint: main-thread work.
+          setTimeout(() => work.push(performance.now() - start), 0);
+          resolve(ts);
         }),
       );
-      const now = await new Promise<number>((r) => requestAnimationFrame(r));
       durations.push(now - last);
       last = now;
     }
-    return { scenario, nodes: n, frames: durations };
+    await painted();
+    return { scenario, nodes: n, frames: durations, work };
   }
   throw new Error(`unknown scenario ${scenario}`);
 }

@@ -9,8 +9,11 @@
  * at the first real request (see layout-client.ts), which then waits for one round at most.
  */
 
-/** Sizes (nodes) of the warm-up rounds, in order. */
-export const WARM_UP_SIZES: readonly number[] = [12, 40, 80, 120, 160, 160, 200];
+/**
+ * Sizes (nodes) of the warm-up rounds, in order: about the size of the parts large flows are
+ * laid out in (core/layout-split.ts), so the rounds are short and a real request waits little.
+ */
+export const WARM_UP_SIZES: readonly number[] = [12, 30, 40, 40, 60, 60, 60, 60, 60];
 
 interface WarmNode {
   id: string;

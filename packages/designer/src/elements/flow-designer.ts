@@ -198,6 +198,8 @@ const ZOOM_STEP = 1.2;
  * to lay out and paint. The cards keep their accessible names.
  */
 const FAR_ZOOM = 0.45;
+/** How long the zoom must stay on one side of FAR_ZOOM before the cards are re-rendered. */
+const FAR_SETTLE_MS = 200;
 
 /**
  * The `<flow-designer>` element. Not registered by itself: `define()` registers a fresh
@@ -273,6 +275,9 @@ export class FlowDesignerBase extends LitElement {
   private ownEngine: LayoutEngine | undefined;
   private fitPending = true;
   private readonly gesture = createPanZoomGesture();
+  /** Cards drawn without details (zoomed far out); follows the zoom once it settles. */
+  @state() private farCards = false;
+  private farTimer: ReturnType<typeof setTimeout> | undefined;
   private computedDiagnostics: readonly Diagnostic[] = [];
   private pendingLayout: Promise<void> = Promise.resolve();
 
@@ -292,6 +297,7 @@ export class FlowDesignerBase extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    clearTimeout(this.farTimer);
     clearTimeout(this.liveTick);
     this.liveTick = undefined;
     this.ownEngine?.dispose();
@@ -482,6 +488,7 @@ export class FlowDesignerBase extends LitElement {
         const box = this.renderRoot.querySelector('svg.canvas')?.getBoundingClientRect();
         if (box && box.width > 0 && box.height > 0) {
           this.viewport = fitRect(boundsOf(result), box.width, box.height);
+          this.farCards = this.viewport.zoom < FAR_ZOOM;
           this.fitPending = false;
         }
       }
@@ -533,7 +540,16 @@ export class FlowDesignerBase extends LitElement {
   private setViewport(view: Viewport): void {
     this.viewport = view;
     const canvas = this.renderRoot.querySelector('svg.canvas');
-    canvas?.classList.toggle('far', view.zoom < FAR_ZOOM);
+    const far = view.zoom < FAR_ZOOM;
+    // The class hides the details at once; the cards are re-rendered with or without them
+    // once the zoom has settled (never while panning, which keeps the zoom).
+    canvas?.classList.toggle('far', far);
+    if (far !== this.farCards) {
+      clearTimeout(this.farTimer);
+      this.farTimer = setTimeout(() => {
+        this.farCards = this.viewport.zoom < FAR_ZOOM;
+      }, FAR_SETTLE_MS);
+    }
     this.renderRoot.querySelector('g.viewport')?.setAttribute('transform', viewportTransform(view));
     this.updateMinimapFrame();
   }
@@ -949,6 +965,7 @@ export class FlowDesignerBase extends LitElement {
       overlay,
       hasRun: this.runView !== undefined,
       selected: this.selected.includes(n.id),
+      far: this.farCards,
       extra: this.renderPicker(n, source),
       onClick: (e: MouseEvent) => {
         // The canvas handles clicks on its background; a node click ends here.

@@ -43,6 +43,11 @@ export interface NodeCardContext {
   /** True when a run is shown at all (nodes without an overlay are then `pending`). */
   readonly hasRun: boolean;
   readonly selected: boolean;
+  /**
+   * Zoomed far out: the card is drawn as its box (status colour, marker) without texts, icon,
+   * ports or run info, a fraction of the elements — still a focusable group with the full name.
+   */
+  readonly far?: boolean;
   readonly onClick: (e: MouseEvent) => void;
   readonly onKeydown: (e: KeyboardEvent) => void;
   /**
@@ -139,7 +144,11 @@ export function renderNodeCard(n: LayoutNode, ctx: NodeCardContext): SVGTemplate
       @keydown=${ctx.onKeydown}
     >
       <rect class="card" x=${n.x} y=${n.y} width=${n.width} height=${n.height} rx=${isBox ? 8 : 6}></rect>
-      ${isBox ? svg`<line class="header-rule" x1=${n.x} x2=${n.x + n.width} y1=${n.y + 2 * CARD_PADDING_Y + TITLE_LINE_HEIGHT + LINE_GAP + TEXT_LINE_HEIGHT} y2=${n.y + 2 * CARD_PADDING_Y + TITLE_LINE_HEIGHT + LINE_GAP + TEXT_LINE_HEIGHT}></line>` : nothing}
+      ${ctx.far ? (mark ? renderMarker(mark, n.x + n.width - 14, n.y + 14) : nothing) : renderDetails()}
+    </g>`;
+
+  function renderDetails(): SVGTemplateResult {
+    return svg`${isBox ? svg`<line class="header-rule" x1=${n.x} x2=${n.x + n.width} y1=${n.y + 2 * CARD_PADDING_Y + TITLE_LINE_HEIGHT + LINE_GAP + TEXT_LINE_HEIGHT} y2=${n.y + 2 * CARD_PADDING_Y + TITLE_LINE_HEIGHT + LINE_GAP + TEXT_LINE_HEIGHT}></line>` : nothing}
       ${renderIcon(ctx.icon, n.x + CARD_PADDING_X, n.y + CARD_PADDING_Y)}
       <text class="name" aria-hidden="true" x=${textX} y=${titleY}>${clipText(name, mark ? TITLE_CHARS - 3 : TITLE_CHARS)}</text>
       ${isBox || isTrigger ? nothing : svg`<text class="type" aria-hidden="true" x=${n.x + CARD_PADDING_X} y=${typeY}>${clipText(n.type, LINE_CHARS)}</text>`}
@@ -163,6 +172,6 @@ export function renderNodeCard(n: LayoutNode, ctx: NodeCardContext): SVGTemplate
               .join(' · ')}</text>`
           : nothing
       }
-      ${ctx.extra ?? nothing}
-    </g>`;
+      ${ctx.extra ?? nothing}`;
+  }
 }

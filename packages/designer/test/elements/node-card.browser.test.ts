@@ -21,8 +21,9 @@ async function designer(
 ): Promise<{ el: FlowDesignerBase; engine: LayoutEngine }> {
   const engine = createLayoutEngine({ mainThread: true, cache: createLayoutCache() });
   const el = await fixture<FlowDesignerBase>(
+    // Large enough that every flow here fits above the zoom where cards drop their details.
     html`<flow-designer
-      style="width: 800px; height: 600px"
+      style="width: 1400px; height: 1800px"
       .layoutEngine=${engine}
       .diagnostics=${extra.diagnostics}
       .catalog=${extra.catalog}
