@@ -49,7 +49,20 @@ export interface RunTimelineContext {
   readonly nameOf: (nodeId: string) => string;
   /** A row's bar or button was activated: open that node (and path). */
   readonly onOpen: (row: TimelineRow) => void;
+  /**
+   * Roving focus: the row whose button is the list's one tab stop (the first row when absent),
+   * and where focus moves (arrow keys, Home, End) or lands. Without it every row is a tab stop.
+   */
+  readonly focusPath?: string;
+  readonly onFocusRow?: (path: string, move: boolean) => void;
 }
+
+const ROW_KEYS: Readonly<Record<string, (index: number, count: number) => number>> = {
+  ArrowDown: (i, n) => Math.min(n - 1, i + 1),
+  ArrowUp: (i) => Math.max(0, i - 1),
+  Home: () => 0,
+  End: (_i, n) => n - 1,
+};
 
 /** Bars narrower than this share of the span are drawn this many pixels wide instead. */
 const MIN_BAR_PERCENT = 0.4;
@@ -172,6 +185,7 @@ export function renderRunTimeline(
       <p class="timeline-empty">${s.timelineEmpty}</p>
     </div>`;
   }
+  const active = t.rows.some((r) => r.path === ctx.focusPath) ? ctx.focusPath : t.rows[0]?.path;
   return html`<div part="timeline" class="timeline" role="region" aria-label=${s.timeline}>
     <div class="timeline-head">${renderLegend(ctx)}</div>
     ${renderAxis(t, ctx)}
@@ -179,8 +193,17 @@ export function renderRunTimeline(
       ${repeat(
         t.rows,
         (row) => row.path,
-        (row) => {
+        (row, index) => {
           const label = rowLabel(row, ctx);
+          const focusRow = ctx.onFocusRow;
+          const tabStop = !focusRow || row.path === active;
+          const onKeydown = (e: KeyboardEvent) => {
+            const to = ROW_KEYS[e.key];
+            if (!to || !focusRow) return;
+            e.preventDefault();
+            const target = t.rows[to(index, t.rows.length)];
+            if (target) focusRow(target.path, true);
+          };
           return html`<li
             part="timeline-row"
             class="timeline-row status-${row.status} depth-${Math.min(3, row.loops.length)}"
@@ -191,7 +214,12 @@ export function renderRunTimeline(
               part="timeline-label"
               class="timeline-label"
               aria-label=${rowText(row, label, ctx)}
+              tabindex=${tabStop ? '0' : '-1'}
               @click=${() => ctx.onOpen(row)}
+              @keydown=${onKeydown}
+              @focus=${() => {
+                if (focusRow && row.path !== active) focusRow(row.path, false);
+              }}
             >
               ${label}
             </button>
@@ -214,15 +242,47 @@ export function renderRunTimeline(
   </div>`;
 }
 
+/** Per drawn container: what it was last drawn with, and its roving focus. */
+interface Drawn {
+  timeline: Timeline | undefined;
+  host: object;
+  ctx: RunTimelineContext;
+  focusPath?: string;
+}
+const drawn = new WeakMap<HTMLElement, Drawn>();
+
 /**
  * Draws the panel into `container` with Lit's `render`, apart from the element's own template,
- * so that a live timeline can be redrawn on its own (every second) without the canvas.
+ * so that a live timeline can be redrawn on its own (every second) without the canvas. Keeps
+ * the rows' roving focus (one tab stop, arrow keys between rows) across redraws.
  */
 export function drawRunTimeline(
   container: HTMLElement,
-  t: Timeline | undefined,
+  timeline: Timeline | undefined,
   host: object,
   ctx: RunTimelineContext,
 ): void {
-  render(renderRunTimeline(t, ctx), container, { host });
+  const state: Drawn = drawn.get(container) ?? { timeline, host, ctx };
+  state.timeline = timeline;
+  state.host = host;
+  state.ctx = ctx;
+  drawn.set(container, state);
+  const onFocusRow = (path: string, move: boolean): void => {
+    state.focusPath = path;
+    drawRunTimeline(container, state.timeline, state.host, state.ctx);
+    if (move) {
+      container
+        .querySelector<HTMLElement>(`[data-path="${CSS.escape(path)}"] .timeline-label`)
+        ?.focus();
+    }
+  };
+  render(
+    renderRunTimeline(timeline, {
+      ...ctx,
+      onFocusRow,
+      ...(state.focusPath === undefined ? {} : { focusPath: state.focusPath }),
+    }),
+    container,
+    { host },
+  );
 }

@@ -297,6 +297,30 @@ describe('<flow-designer> run timeline', () => {
     expect(second.detail.nodeId).to.equal('fetch');
   });
 
+  it('rows are one tab stop; arrow keys, Home and End move between them', async () => {
+    const el = await designer(mixedFlow(), mixedEvents, { timelineOpen: true });
+    const labels = () => [
+      ...root(el).querySelectorAll<HTMLButtonElement>('[part~="timeline-row"] .timeline-label'),
+    ];
+    const stops = () => labels().filter((b) => b.tabIndex === 0);
+    const focused = () => root(el).activeElement?.closest('li')?.dataset['path'];
+    expect(stops().map((b) => b.closest('li')!.dataset['path'])).to.deep.equal(['fetch']);
+    labels()[0]!.focus();
+    press(labels()[0]!, 'ArrowDown');
+    expect(focused()).to.equal('each');
+    press(root(el).activeElement!, 'End');
+    expect(focused()).to.equal('done');
+    press(root(el).activeElement!, 'ArrowUp');
+    expect(focused()).to.equal('ask');
+    expect(stops().map((b) => b.closest('li')!.dataset['path'])).to.deep.equal(['ask']);
+    // The tab stop survives a redraw (a live run grows, or the element updates).
+    el.requestUpdate();
+    await el.updateComplete;
+    expect(stops().map((b) => b.closest('li')!.dataset['path'])).to.deep.equal(['ask']);
+    press(root(el).activeElement!, 'Home');
+    expect(focused()).to.equal('fetch');
+  });
+
   it('opening an iteration row switches the loop cards to that iteration', async () => {
     const el = await designer(nestedFlow(), nestedEvents, { timelineOpen: true });
     const changes: unknown[] = [];
