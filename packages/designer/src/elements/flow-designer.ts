@@ -275,6 +275,13 @@ export class FlowDesignerBase extends LitElement {
   private ownEngine: LayoutEngine | undefined;
   private fitPending = true;
   private readonly gesture = createPanZoomGesture();
+  /**
+   * The overview in the corner: `auto` (the default) shows it when the flow does not fit the
+   * canvas at zoom 1 — a flow that fits needs no overview, and the map would cover part of it.
+   */
+  @property({ reflect: true }) minimap: 'auto' | 'on' | 'off' = 'auto';
+  /** The canvas size when the flow was last fitted (the minimap's `auto` decision). */
+  private canvasSize: { readonly width: number; readonly height: number } | undefined;
   /** Cards drawn without details (zoomed far out); follows the zoom once it settles. */
   @state() private farCards = false;
   private farTimer: ReturnType<typeof setTimeout> | undefined;
@@ -442,9 +449,14 @@ export class FlowDesignerBase extends LitElement {
     if (!slot) return;
     const timeline = this.runFeed.timeline(this.now());
     const byId = indexFlow(this.flow as Parameters<typeof indexFlow>[0]);
+    const loops = this.runOverlay()?.loops;
     drawRunTimeline(slot, timeline, this, {
       strings: this.text,
       locale: this.locale,
+      // The row of what a selected card shows: its node, in the iterations the canvas shows.
+      selected: (row) =>
+        this.selected.includes(row.nodeId) &&
+        row.loops.every(([id, i]) => loops?.get(id)?.current === i),
       nameOf: (id) => {
         const source = byId.get(id);
         return (source && 'name' in source ? source.name : undefined) ?? id;
@@ -487,6 +499,7 @@ export class FlowDesignerBase extends LitElement {
       if (this.fitPending) {
         const box = this.renderRoot.querySelector('svg.canvas')?.getBoundingClientRect();
         if (box && box.width > 0 && box.height > 0) {
+          this.canvasSize = { width: box.width, height: box.height };
           this.viewport = fitRect(boundsOf(result), box.width, box.height);
           this.farCards = this.viewport.zoom < FAR_ZOOM;
           this.fitPending = false;
@@ -505,9 +518,10 @@ export class FlowDesignerBase extends LitElement {
 
   /** Zooms and pans so the whole flow is visible. */
   fit(): void {
-    const svgEl = this.renderRoot.querySelector('svg');
+    const svgEl = this.renderRoot.querySelector('svg.canvas');
     if (!this.layout || !svgEl) return;
     const box = svgEl.getBoundingClientRect();
+    this.canvasSize = { width: box.width, height: box.height };
     this.setViewport(fitRect(boundsOf(this.layout), box.width, box.height));
   }
 
@@ -738,10 +752,19 @@ export class FlowDesignerBase extends LitElement {
   }
 
   /** The minimap: every node as a small rect, and the visible part as a frame to drag. */
+  /** Whether the minimap is drawn: always, never, or when the flow is larger than the canvas. */
+  private showsMinimap(bounds: { width: number; height: number }): boolean {
+    if (this.minimap !== 'auto') return this.minimap === 'on';
+    const size = this.canvasSize;
+    return size === undefined || bounds.width > size.width || bounds.height > size.height;
+  }
+
   private renderMinimap() {
     const layout = this.layout;
     if (!layout) return nothing;
-    const map = minimapTransform(boundsOf(layout), MINIMAP_SIZE, MINIMAP_SIZE);
+    const bounds = boundsOf(layout);
+    if (!this.showsMinimap(bounds)) return nothing;
+    const map = minimapTransform(bounds, MINIMAP_SIZE, MINIMAP_SIZE);
     const rects = [...layout.nodes.values()].filter((n) => n.kind !== 'region');
     const move = (e: PointerEvent) => {
       if (e.type === 'pointermove' && e.buttons !== 1) return;

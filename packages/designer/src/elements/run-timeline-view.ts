@@ -49,6 +49,8 @@ export interface RunTimelineContext {
   readonly nameOf: (nodeId: string) => string;
   /** A row's bar or button was activated: open that node (and path). */
   readonly onOpen: (row: TimelineRow) => void;
+  /** Rows to mark as selected (what the canvas's selected cards show). */
+  readonly selected?: (row: TimelineRow) => boolean;
   /**
    * Roving focus: the row whose button is the list's one tab stop (the first row when absent),
    * and where focus moves (arrow keys, Home, End) or lands. Without it every row is a tab stop.
@@ -206,7 +208,7 @@ export function renderRunTimeline(
           };
           return html`<li
             part="timeline-row"
-            class="timeline-row status-${row.status} depth-${Math.min(3, row.loops.length)}"
+            class="timeline-row status-${row.status} depth-${Math.min(3, row.loops.length)} ${ctx.selected?.(row) ? 'selected' : ''}"
             data-path=${row.path}
             data-status=${row.status}
           >

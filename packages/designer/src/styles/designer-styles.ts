@@ -19,6 +19,8 @@ const darkVars = css`
   --_tl-wait-bg: var(--flow-designer-timeline-wait-bg, rgba(224, 160, 64, 0.22));
   --_tl-queued-bg: var(--flow-designer-timeline-queued-bg, rgba(154, 163, 181, 0.22));
   --_tl-grid: var(--flow-designer-timeline-grid, rgba(160, 180, 220, 0.14));
+  --_minimap-bg: var(--flow-designer-minimap-bg, rgba(30, 35, 46, 0.92));
+  --_minimap-node: var(--flow-designer-minimap-node, #586175);
 `;
 
 /**
@@ -47,6 +49,8 @@ export const designerStyles = css`
     --_tl-wait-bg: var(--flow-designer-timeline-wait-bg, rgba(178, 106, 0, 0.16));
     --_tl-queued-bg: var(--flow-designer-timeline-queued-bg, rgba(91, 100, 120, 0.16));
     --_tl-grid: var(--flow-designer-timeline-grid, rgba(90, 110, 150, 0.12));
+    --_minimap-bg: var(--flow-designer-minimap-bg, rgba(255, 255, 255, 0.9));
+    --_minimap-node: var(--flow-designer-minimap-node, #b7bfcd);
     display: block;
     position: relative;
     min-height: 200px;
@@ -318,17 +322,17 @@ export const designerStyles = css`
     position: absolute;
     right: 12px;
     bottom: 12px;
-    background: var(--flow-designer-minimap-bg, rgba(255, 255, 255, 0.9));
-    border: 1px solid var(--flow-designer-border, #d9dde5);
+    background: var(--_minimap-bg);
+    border: 1px solid var(--_border);
     border-radius: 6px;
     cursor: pointer;
   }
   .minimap-node {
-    fill: var(--flow-designer-minimap-node, #b7bfcd);
+    fill: var(--_minimap-node);
   }
   .minimap-frame {
     fill: var(--flow-designer-minimap-frame-fill, rgba(74, 111, 220, 0.12));
-    stroke: var(--flow-designer-accent, #4a6fdc);
+    stroke: var(--_accent);
     stroke-width: 1.5;
   }
   .selected > .card {
@@ -451,6 +455,13 @@ export const designerStyles = css`
   }
   .timeline-row:hover {
     background: var(--_tl-grid);
+  }
+  .timeline-row.selected {
+    background: var(--_tl-grid);
+    box-shadow: inset 3px 0 0 var(--_accent);
+  }
+  .timeline-row.selected .timeline-label {
+    font-weight: 600;
   }
   .timeline-label {
     height: 22px;

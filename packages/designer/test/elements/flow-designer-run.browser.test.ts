@@ -332,6 +332,11 @@ describe('<flow-designer> run timeline', () => {
     expect(pickerText(el, 'outer')).to.equal('1 / 2');
     expect(pickerText(el, 'inner')).to.equal('2 / 3');
     expect(nodeEl(el, 'cell')!.classList.contains('selected')).to.equal(true);
+    // The row of what the selected card shows is marked, not the other iterations of it.
+    const selectedRows = [...root(el).querySelectorAll('[part~="timeline-row"].selected')];
+    expect(selectedRows.map((r) => (r as HTMLElement).dataset['path'])).to.deep.equal([
+      'outer[0]/inner[1]/cell',
+    ]);
   });
 
   it('extends open bars of a live run to now', async () => {
