@@ -397,6 +397,31 @@ describe('<flow-designer> canvas', () => {
     engine.dispose();
   });
 
+  it('shows the minimap only when the flow does not fit at zoom 1, unless told otherwise', async () => {
+    const minimapOf = (el: FlowDesignerBase) => el.shadowRoot!.querySelector('[part="minimap"]');
+    const small = await designer({
+      format: 'millrace.flow/v1',
+      id: 'tiny',
+      nodes: [
+        { id: 'a', type: 'log', input: { message: 'a' } },
+        { id: 'b', type: 'log', input: { message: 'b' } },
+      ],
+      edges: [{ from: 'a', to: 'b' }],
+    });
+    expect(small.el.view.zoom).to.equal(1);
+    expect(minimapOf(small.el), 'a flow that fits needs no overview').to.equal(null);
+    small.el.minimap = 'on';
+    await small.el.updateComplete;
+    expect(minimapOf(small.el)).to.not.equal(null);
+    small.engine.dispose();
+    const large = await designer(generateFlow(60));
+    expect(minimapOf(large.el)).to.not.equal(null);
+    large.el.minimap = 'off';
+    await large.el.updateComplete;
+    expect(minimapOf(large.el)).to.equal(null);
+    large.engine.dispose();
+  });
+
   it('selects nodes on click (shift adds) and reports selection-change; Escape clears', async () => {
     const { el, engine } = await designer(everyKindFlow());
     const changes: string[][] = [];
