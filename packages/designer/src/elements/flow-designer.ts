@@ -302,6 +302,12 @@ export class FlowDesignerBase extends LitElement {
     return this.viewport;
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Moved in the page: a live timeline's ticking stopped when it was taken out.
+    if (this.hasUpdated) this.drawTimeline();
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.farTimer);

@@ -363,6 +363,10 @@ describe('<flow-designer> run timeline', () => {
     // A finished attempt keeps its length; only its share of the longer axis shrinks.
     expect(fetchEnd()).to.equal('5%');
     expect(before).to.equal('10%');
+    // Moved elsewhere in the page, it draws (and ticks) again at once.
+    now = T0 + 2000;
+    el.parentElement!.append(el);
+    expect(waitRect()).to.equal('85.5%');
   });
 
   it('falls back to start/finish bars when only a RunView is given', async () => {
