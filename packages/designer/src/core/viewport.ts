@@ -65,3 +65,25 @@ export function fitRect(content: Rect, width: number, height: number, padding = 
 export function toWorld(view: Viewport, sx: number, sy: number): { x: number; y: number } {
   return { x: (sx - view.x) / view.zoom, y: (sy - view.y) / view.zoom };
 }
+
+/**
+ * Like `fitRect`, but keeps the content clear of a box in the bottom-right corner (the
+ * minimap): when the plain fit would put content under it, the content is fitted into the strip
+ * left of the box or the strip above it, whichever shows it larger.
+ */
+export function fitRectAvoiding(
+  content: Rect,
+  width: number,
+  height: number,
+  corner: { readonly width: number; readonly height: number },
+  padding = 24,
+): Viewport {
+  const plain = fitRect(content, width, height, padding);
+  const right = content.x * plain.zoom + plain.x + content.width * plain.zoom;
+  const bottom = content.y * plain.zoom + plain.y + content.height * plain.zoom;
+  const clear = right <= width - corner.width || bottom <= height - corner.height;
+  if (clear || content.width <= 0 || content.height <= 0) return plain;
+  const left = fitRect(content, width - corner.width, height, padding);
+  const above = fitRect(content, width, height - corner.height, padding);
+  return left.zoom >= above.zoom ? left : above;
+}

@@ -30,7 +30,15 @@ import { renderNodeCard } from './node-card.ts';
 import { nodeIconOf, type IconOrigin } from '../core/node-icon.ts';
 import { diagnosticMarks, type DiagnosticMarks, type Mark } from '../core/diagnostic-marks.ts';
 import { createPanZoomGesture } from '../core/pan-zoom-gesture.ts';
-import { IDENTITY_VIEWPORT, fitRect, panBy, zoomAt, type Viewport } from '../core/viewport.ts';
+import {
+  IDENTITY_VIEWPORT,
+  fitRect,
+  fitRectAvoiding,
+  panBy,
+  zoomAt,
+  type Rect,
+  type Viewport,
+} from '../core/viewport.ts';
 import { overlayOf, type IterationChoice, type NodeOverlay } from '../core/run-overlay.ts';
 import { createRunFeed, type RunInput } from '../core/run-feed.ts';
 import {
@@ -53,6 +61,8 @@ import { outlineOf, type OutlineItem } from '../core/outline.ts';
 import { centreOnMinimapPoint, minimapFrame, minimapTransform } from '../core/minimap.ts';
 
 const MINIMAP_SIZE = 140;
+/** The minimap's distance from the canvas's corner (`.minimap` in the styles). */
+const MINIMAP_MARGIN = 12;
 import { exportCss } from '../styles/export-css.ts';
 
 const ARROWS: Readonly<Record<string, FocusDirection>> = {
@@ -213,6 +223,9 @@ export class FlowDesignerBase extends LitElement {
 
   /** The host's actions (ports, titles, icons). */
   @property({ attribute: false }) catalog: ActionCatalog | undefined = undefined;
+
+  /** BCP 47 locale of numbers, durations and times (`de-CH`); the nearest `lang` when unset. */
+  @property() locale: string | undefined = undefined;
 
   /** Replaces any of the default strings. */
   @property({ attribute: false }) strings: Partial<DesignerStrings> = {};
@@ -433,9 +446,9 @@ export class FlowDesignerBase extends LitElement {
     }
   }
 
-  /** The locale of time texts: the nearest `lang`, else the browser's. */
-  private get locale(): string | undefined {
-    return this.closest('[lang]')?.getAttribute('lang') || undefined;
+  /** The locale of time texts: `locale`, else the nearest `lang`, else the browser's. */
+  private get timeLocale(): string | undefined {
+    return this.locale ?? (this.closest('[lang]')?.getAttribute('lang') || undefined);
   }
 
   /**
@@ -458,7 +471,7 @@ export class FlowDesignerBase extends LitElement {
     const loops = this.runOverlay()?.loops;
     drawRunTimeline(slot, timeline, this, {
       strings: this.text,
-      locale: this.locale,
+      locale: this.timeLocale,
       // The row of what a selected card shows: its node, in the iterations the canvas shows.
       selected: (row) =>
         this.selected.includes(row.nodeId) &&
@@ -506,7 +519,7 @@ export class FlowDesignerBase extends LitElement {
         const box = this.renderRoot.querySelector('svg.canvas')?.getBoundingClientRect();
         if (box && box.width > 0 && box.height > 0) {
           this.canvasSize = { width: box.width, height: box.height };
-          this.viewport = fitRect(boundsOf(result), box.width, box.height);
+          this.viewport = this.fitted(boundsOf(result), box.width, box.height);
           this.farCards = this.viewport.zoom < FAR_ZOOM;
           this.fitPending = false;
         }
@@ -528,7 +541,7 @@ export class FlowDesignerBase extends LitElement {
     if (!this.layout || !svgEl) return;
     const box = svgEl.getBoundingClientRect();
     this.canvasSize = { width: box.width, height: box.height };
-    this.setViewport(fitRect(boundsOf(this.layout), box.width, box.height));
+    this.setViewport(this.fitted(boundsOf(this.layout), box.width, box.height));
   }
 
   /** Centres a node at zoom 1 (or fits it when larger than the canvas) and focuses it. */
@@ -758,6 +771,13 @@ export class FlowDesignerBase extends LitElement {
   }
 
   /** The minimap: every node as a small rect, and the visible part as a frame to drag. */
+  /** The fit of `bounds` in the canvas, clear of the minimap when it is shown. */
+  private fitted(bounds: Rect, width: number, height: number): Viewport {
+    if (!this.showsMinimap(bounds)) return fitRect(bounds, width, height);
+    const corner = MINIMAP_SIZE + 2 * MINIMAP_MARGIN;
+    return fitRectAvoiding(bounds, width, height, { width: corner, height: corner });
+  }
+
   /** Whether the minimap is drawn: always, never, or when the flow is larger than the canvas. */
   private showsMinimap(bounds: { width: number; height: number }): boolean {
     if (this.minimap !== 'auto') return this.minimap === 'on';
@@ -995,6 +1015,7 @@ export class FlowDesignerBase extends LitElement {
       hasRun: this.runView !== undefined,
       selected: this.selected.includes(n.id),
       far: this.farCards,
+      locale: this.timeLocale,
       extra: this.renderPicker(n, source),
       onClick: (e: MouseEvent) => {
         // The canvas handles clicks on its background; a node click ends here.

@@ -43,6 +43,8 @@ export interface NodeCardContext {
   /** True when a run is shown at all (nodes without an overlay are then `pending`). */
   readonly hasRun: boolean;
   readonly selected: boolean;
+  /** The locale of the run info's durations (`strings.duration`). */
+  readonly locale?: string | undefined;
   /**
    * Zoomed far out: the card is drawn as its box (status colour, marker) without texts, icon,
    * ports or run info, a fraction of the elements — still a focusable group with the full name.
@@ -55,13 +57,6 @@ export interface NodeCardContext {
    * positioned by its producer in canvas coordinates.
    */
   readonly extra?: SVGTemplateResult | TemplateResult | typeof nothing;
-}
-
-/** A duration as the run overlay shows it (`850 ms`, `1.2 s`, `2 min 5 s`). */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
 /** The icon square at (x, y): a stroke glyph, an `<image>` or a monogram on a tinted box. */
@@ -166,7 +161,7 @@ export function renderNodeCard(n: LayoutNode, ctx: NodeCardContext): SVGTemplate
         overlay && status !== 'pending'
           ? svg`<text part="run-info" class="run-info" aria-hidden="true" x=${n.x + n.width - CARD_PADDING_X} y=${typeY} text-anchor="end">${[
               overlay.attempts > 1 ? t.attempt(overlay.attempts) : '',
-              overlay.durationMs !== undefined ? formatDuration(overlay.durationMs) : '',
+              overlay.durationMs !== undefined ? t.duration(overlay.durationMs, ctx.locale) : '',
             ]
               .filter(Boolean)
               .join(' · ')}</text>`

@@ -290,6 +290,16 @@ export const designerStyles = css`
     stroke: var(--_running);
     stroke-width: 2;
   }
+  /* Running: the border's dashes travel round the card (off under prefers-reduced-motion). */
+  .status-running > .card {
+    stroke-dasharray: 8 5;
+    animation: flow-designer-running 0.9s linear infinite;
+  }
+  @keyframes flow-designer-running {
+    to {
+      stroke-dashoffset: -26;
+    }
+  }
   .status-succeeded > .card {
     stroke: var(--_success);
     stroke-width: 2;

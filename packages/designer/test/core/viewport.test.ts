@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_ZOOM, clampZoom, fitRect, panBy, toWorld, zoomAt } from '../../src/core/viewport.ts';
+import {
+  MAX_ZOOM,
+  clampZoom,
+  fitRect,
+  fitRectAvoiding,
+  panBy,
+  toWorld,
+  zoomAt,
+} from '../../src/core/viewport.ts';
 
 test('zoomAt keeps the world point under the cursor fixed', () => {
   const view = { x: 40, y: -10, zoom: 1.5 };
@@ -32,4 +40,22 @@ test('fitRect centres content and never zooms in past 1', () => {
 
 test('fitRect of empty content is the identity', () => {
   assert.deepEqual(fitRect({ x: 0, y: 0, width: 0, height: 0 }, 100, 100), { x: 0, y: 0, zoom: 1 });
+});
+
+test('fitRectAvoiding keeps the content clear of the corner box when a plain fit would not', () => {
+  const corner = { width: 164, height: 164 };
+  // A wide flow: the strip above the box shows it larger than the strip left of it.
+  const wide = { x: 0, y: 0, width: 2000, height: 400 };
+  const view = fitRectAvoiding(wide, 1000, 800, corner);
+  const bottom = view.y + wide.height * view.zoom;
+  const right = view.x + wide.width * view.zoom;
+  assert.ok(bottom <= 800 - corner.height || right <= 1000 - corner.width);
+  assert.ok(view.zoom <= fitRect(wide, 1000, 800).zoom);
+  // A flow that fits clear of the box keeps the plain fit.
+  const small = { x: 0, y: 0, width: 200, height: 100 };
+  assert.deepEqual(fitRectAvoiding(small, 1000, 800, corner), fitRect(small, 1000, 800));
+  // A tall flow goes left of the box.
+  const tall = { x: 0, y: 0, width: 900, height: 3000 };
+  const t = fitRectAvoiding(tall, 1000, 800, corner);
+  assert.ok(t.x + tall.width * t.zoom <= 1000 - corner.width + 1e-9);
 });

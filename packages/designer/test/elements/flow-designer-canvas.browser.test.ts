@@ -269,10 +269,24 @@ describe('<flow-designer> canvas', () => {
     ],
   } as unknown as RunView;
 
+  it('writes run durations in the locale property, else the page language', async () => {
+    const slow = {
+      ...run,
+      nodes: run.nodes.map((n) => (n.nodeId === 'fetch' ? { ...n, durationMs: 1500 } : n)),
+    } as RunView;
+    const { el, engine } = await designer(branchFlow(), { run: slow });
+    const info = () => nodeEl(el, 'fetch')!.querySelector('[part=run-info]')!.textContent!;
+    expect(info()).to.contain('1.5');
+    el.locale = 'de-DE';
+    await el.updateComplete;
+    expect(info()).to.contain('1,5');
+    engine.dispose();
+  });
+
   it('overlays run status, attempts and duration', async () => {
     const { el, engine } = await designer(branchFlow(), { run });
     expect(nodeEl(el, 'fetch')!.dataset['status']).to.equal('succeeded');
-    expect(nodeEl(el, 'fetch')!.querySelector('[part=run-info]')!.textContent).to.equal('420 ms');
+    expect(nodeEl(el, 'fetch')!.querySelector('[part=run-info]')!.textContent).to.equal('420ms');
     expect(nodeEl(el, 'check')!.dataset['status']).to.equal('retrying');
     expect(nodeEl(el, 'check')!.querySelector('[part=run-info]')!.textContent).to.contain(
       'attempt 2',
