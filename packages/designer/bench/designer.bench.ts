@@ -31,6 +31,8 @@ const scenarios = arg('scenarios', 'first,reopen,pan').split(',');
 const warmProfile = process.argv.includes('--warm-profile');
 /** `first` is measured with the flow given at once and after these host delays (ms). */
 const delays = arg('delays', '0,1500').split(',').map(Number);
+/** Layout workers of the page (`preloadLayout({ workers })`); the designer's default when absent. */
+const workers = process.argv.includes('--workers') ? `&workers=${arg('workers', '1')}` : '';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -151,7 +153,7 @@ export async function main(): Promise<void> {
       for (const n of sizes) {
         for (const variant of variants) {
           const results: PageResult[] = [];
-          const q = variant === 'zoom1' ? '&zoom=1' : variant ? `&${variant}` : '';
+          const q = (variant === 'zoom1' ? '&zoom=1' : variant ? `&${variant}` : '') + workers;
           for (let i = 0; i < runs; i++) {
             results.push(await measure(browser, shared, `${url}?scenario=${scenario}&n=${n}${q}`));
           }

@@ -1,7 +1,6 @@
-import '@millrace/designer/define';
 import type { FlowDesignerBase } from '@millrace/designer';
 import { createLayoutCache, prepareLayout } from '@millrace/designer';
-import { createLayoutEngine } from '@millrace/designer/layout';
+import { createLayoutEngine, preloadLayout } from '@millrace/designer/layout';
 import { generateFlow } from '../layout-flows.ts';
 
 /**
@@ -42,6 +41,10 @@ declare global {
 }
 
 const params = new URLSearchParams(location.search);
+// `workers=N` starts the page's layout workers as a host would with preloadLayout({ workers });
+// otherwise defineFlowDesigner() starts them with its defaults.
+if (params.has('workers')) preloadLayout({ workers: Number(params.get('workers')) });
+await import('@millrace/designer/define');
 const n = Number(params.get('n') ?? '100');
 const scenario = params.get('scenario') ?? 'first';
 const frames = Number(params.get('frames') ?? '180');

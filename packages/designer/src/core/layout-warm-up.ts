@@ -11,9 +11,13 @@
 
 /**
  * Sizes (nodes) of the warm-up rounds, in order: about the size of the parts large flows are
- * laid out in (core/layout-split.ts), so the rounds are short and a real request waits little.
+ * laid out in (core/layout-split.ts), so each round is short and a real request waits little.
+ * About 1,200 nodes in all: measured in Chromium, a 100-node layout took ~200 ms after 400
+ * nodes of warm-up and ~65 ms after 1,200 (one worker: about 1.5 s of background work).
  */
-export const WARM_UP_SIZES: readonly number[] = [12, 30, 40, 40, 60, 60, 60, 60, 60];
+export const WARM_UP_SIZES: readonly number[] = [
+  12, 30, 40, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60,
+];
 
 interface WarmNode {
   id: string;

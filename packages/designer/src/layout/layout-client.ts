@@ -48,7 +48,7 @@ export interface LayoutEngineOptions {
   readonly shared?: boolean;
   /**
    * Workers to lay out with: the parts of a large flow (core/layout-split.ts) are laid out in
-   * parallel. 1 for an engine's own worker; for the shared one, 2 where the device has two
+   * parallel. 1 for an engine's own worker; for the shared one, 2 where the device has four
    * cores or more.
    */
   readonly workers?: number;
@@ -130,6 +130,9 @@ function warming(backend: Backend): WarmingBackend {
   let demand = 0;
   let stopped = false;
   const warm = (async () => {
+    // A task later: a host that hands the designer its flow at once (in the same task as the
+    // import) gets its layout first instead of behind a cold warm-up round.
+    await new Promise((resolve) => setTimeout(resolve, 0));
     for (const size of WARM_UP_SIZES) {
       if (demand > 0 || stopped) return;
       await backend.layout(prepareLayout(warmUpFlow(size)).graph.elk);
@@ -179,10 +182,15 @@ function pool(members: readonly WarmingBackend[]): WarmingBackend {
   };
 }
 
-/** Workers for a page: two where there are two cores or more (layout parts run in parallel). */
+/**
+ * Workers for a page: two where there are four cores or more (the parts of a large flow are then
+ * laid out in parallel), else one. Measured on two cores (docs/benchmarks.md): two workers warm
+ * up side by side more slowly than one alone, and a flow opened 1.5 s after the designer loaded
+ * took 1.3–2.5× longer with two than with one.
+ */
 function defaultWorkerCount(): number {
   const cores = typeof navigator === 'undefined' ? 1 : (navigator.hardwareConcurrency ?? 1);
-  return cores >= 2 ? 2 : 1;
+  return cores >= 4 ? 2 : 1;
 }
 
 function startPool(options: LayoutEngineOptions, count: number): WarmingBackend {
