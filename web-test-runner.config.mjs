@@ -11,9 +11,9 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { fromRollup } from '@web/dev-server-rollup';
 import rollupCommonjs from '@rollup/plugin-commonjs';
 import { defaultReporter } from '@web/test-runner';
+import { chromiumArgs, chromiumPath } from './scripts/chromium.mjs';
 
 const commonjs = fromRollup(rollupCommonjs);
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** immer and others read process.env.NODE_ENV, which browsers do not have. */
 function nodeEnvPlugin() {
@@ -164,19 +164,9 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath,
+        executablePath: chromiumPath,
         headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          `--user-data-dir=${mkdtempSync(join(tmpdir(), 'millrace-wtr-'))}`,
-        ],
+        args: [...chromiumArgs, `--user-data-dir=${mkdtempSync(join(tmpdir(), 'millrace-wtr-'))}`],
       },
     }),
   ],

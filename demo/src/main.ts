@@ -17,6 +17,8 @@ const reply = await engine.ping();
 // A first run in the worker: a small expense goes straight through, no approval needed.
 const run = await engine.runSample(120);
 const logged = run?.nodes.find((n) => n.nodeId === 'notify')?.logs[0]?.message;
+// The designer overlays the run: each card's status and duration, and the run timeline.
+if (run) designer.run = run;
 status.textContent = reply.ok
   ? `Engine ready in a Web Worker (flow version ${reply.flowVersion}). Sample run ${run?.status ?? 'missing'}: ${logged ?? 'no log'}.`
   : 'Engine failed to start.';

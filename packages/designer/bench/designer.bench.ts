@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import { chromiumArgs, chromiumPath } from '../../../scripts/chromium.mjs';
 
 /**
  * The designer's benchmark in Chromium (issue 5): builds bench/browser/ with Vite (a production
@@ -122,19 +123,7 @@ export async function main(): Promise<void> {
   );
   if (built.status !== 0) throw new Error('vite build of the benchmark page failed');
   const { server, url } = await serve();
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs] });
   const shared = warmProfile
     ? await browser.newContext({ viewport: { width: 1280, height: 800 } })
     : undefined;
