@@ -14,7 +14,7 @@ import type { LayoutNode, LayoutPorts, LayoutResult } from './layout-result.ts';
  */
 
 /** Bumped whenever the layout of the same flow may change (sizes, options, builder). */
-export const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 2;
 
 /** Two independent 53-bit string hashes (cyrb53), as 28 hex digits. */
 function hash106(text: string): string {

@@ -98,7 +98,9 @@ export interface Padding {
 export const CONTAINER_BOX_PADDING: Padding = {
   top: CONTAINER_HEADER_HEIGHT + CONTAINER_PADDING,
   left: CONTAINER_PADDING,
-  bottom: CONTAINER_PADDING,
+  // More room below: the output ports of a container and of the last box inside it sit on
+  // their bottom borders, which would otherwise stack their port circles.
+  bottom: CONTAINER_PADDING + 12,
   right: CONTAINER_PADDING,
 };
 

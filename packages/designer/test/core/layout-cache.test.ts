@@ -4,6 +4,7 @@ import ELK from 'elkjs/lib/elk.bundled.js';
 import type { FlowDefinition } from '@millrace/engine';
 import {
   LAYOUT_CACHE_FORMAT,
+  LAYOUT_VERSION,
   createLayoutCache,
   deserializeLayoutResult,
   layoutKey,
@@ -30,7 +31,7 @@ const edit = (fn: (f: Mutable) => void): FlowDefinition => {
 test('the same structure gives the same key', () => {
   assert.equal(keyOf(branchFlow()), keyOf(branchFlow()));
   assert.equal(keyOf(everyKindFlow()), keyOf(structuredClone(everyKindFlow())));
-  assert.match(keyOf(branchFlow()), /^v1:[0-9a-f]{28}:/);
+  assert.match(keyOf(branchFlow()), new RegExp(`^v${LAYOUT_VERSION}:[0-9a-f]{28}:`));
 });
 
 test('renaming, describing or editing inputs keeps the key', () => {
@@ -117,12 +118,12 @@ test('a persisted cache of another format or layout version is ignored', () => {
   const old = {
     format: LAYOUT_CACHE_FORMAT,
     entries: [
-      ['v0:abc', serializeLayoutResult(fake(1))],
-      ['v1:abc', serializeLayoutResult(fake(2))],
-      ['v1:bad', { nodes: 'no' }],
+      [`v${LAYOUT_VERSION - 1}:abc`, serializeLayoutResult(fake(1))],
+      [`v${LAYOUT_VERSION}:abc`, serializeLayoutResult(fake(2))],
+      [`v${LAYOUT_VERSION}:bad`, { nodes: 'no' }],
     ],
   };
   const cache = createLayoutCache({ persisted: old });
   assert.equal(cache.size, 1);
-  assert.equal(cache.get('v1:abc')!.width, 2);
+  assert.equal(cache.get(`v${LAYOUT_VERSION}:abc`)!.width, 2);
 });
