@@ -12,7 +12,7 @@
  *
  * Only baselines that differ are rewritten; a missing baseline fails unless UPDATE_SCREENSHOTS=1.
  * Rendering is pinned for the pixels to be the same on every machine: Liberation Sans/Mono
- * (Debian's fonts-liberation, installed by the CI), a 960×720 element in a 1000×800 page, light theme, device
+ * (Debian's fonts-liberation, installed by the CI), a 960×720 element in a 1000×800 page, light theme (one dark), device
  * scale 1, reduced motion, nothing focused or hovered.
  */
 import { expect, fixture, html } from '@open-wc/testing';
@@ -44,13 +44,18 @@ const engines: LayoutEngine[] = [];
 
 async function render(
   flow: FlowDefinition,
-  extra: { diagnostics?: readonly Diagnostic[]; run?: RunView; catalog?: ActionDescriptor[] } = {},
+  extra: {
+    diagnostics?: readonly Diagnostic[];
+    run?: RunView;
+    catalog?: ActionDescriptor[];
+    theme?: 'light' | 'dark';
+  } = {},
 ): Promise<FlowDesignerBase> {
   const engine = createLayoutEngine({ mainThread: true, cache: createLayoutCache() });
   const el = await fixture<FlowDesignerBase>(
     html`<flow-designer
       class="screenshot-subject"
-      theme="light"
+      theme=${extra.theme ?? 'light'}
       style="width: 960px; height: 720px; --flow-designer-font: 'Liberation Sans';
         --flow-designer-mono: 'Liberation Mono'"
       .layoutEngine=${engine}
@@ -109,5 +114,10 @@ describe('<flow-designer> screenshots', () => {
   it('draws a run overlay in every status with error, warning and info markers', async () => {
     await render(runFlow(), { run: runView(), diagnostics: runDiagnostics() });
     await matchScreenshot('run-overlay');
+  });
+
+  it('draws the run overlay in the dark theme', async () => {
+    await render(runFlow(), { run: runView(), diagnostics: runDiagnostics(), theme: 'dark' });
+    await matchScreenshot('run-overlay-dark');
   });
 });
