@@ -1,7 +1,9 @@
 export { defineFlowDesigner } from './define-flow-designer.ts';
 export type { DefineOptions } from './define-flow-designer.ts';
-export { FlowDesignerBase, DEFAULT_STRINGS } from './elements/flow-designer.ts';
-export type { DesignerStrings, FlowLike } from './elements/flow-designer.ts';
+export { FlowDesignerBase } from './elements/flow-designer.ts';
+export type { FlowLike } from './elements/flow-designer.ts';
+export { DEFAULT_STRINGS } from './elements/designer-strings.ts';
+export type { DesignerStrings } from './elements/designer-strings.ts';
 export {
   IDENTITY_VIEWPORT,
   MAX_ZOOM,

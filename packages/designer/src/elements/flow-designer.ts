@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, render, svg, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import {
@@ -10,7 +10,6 @@ import {
   type FlowDefinition,
   type FlowNode,
   type RunView,
-  type SuspensionKind,
   type Trigger,
 } from '@millrace/engine';
 import { designerStyles } from '../styles/designer-styles.ts';
@@ -48,14 +47,10 @@ import {
   type IterationStep,
   type LoopIterations,
 } from '../core/iteration-choice.ts';
-import type { AttemptOutcome, TimelineRow, TimelineSegmentKind } from '../core/run-timeline.ts';
-import { formatClockIntl, formatDurationIntl, formatTickIntl } from '../core/time-format.ts';
+import type { TimelineRow } from '../core/run-timeline.ts';
+import { DEFAULT_STRINGS, type DesignerStrings } from './designer-strings.ts';
 import { renderIterationPicker } from './iteration-picker.ts';
-import {
-  drawRunTimeline,
-  type TimelineRowText,
-  type TimelineSegmentText,
-} from './run-timeline-view.ts';
+import { drawRunTimeline } from './run-timeline-view.ts';
 import { nextFocus, type FocusDirection } from '../core/focus-graph.ts';
 import { outlineOf, type OutlineItem } from '../core/outline.ts';
 import { centreOnMinimapPoint, minimapFrame, minimapTransform } from '../core/minimap.ts';
@@ -63,7 +58,7 @@ import { centreOnMinimapPoint, minimapFrame, minimapTransform } from '../core/mi
 const MINIMAP_SIZE = 140;
 /** The minimap's distance from the canvas's corner (`.minimap` in the styles). */
 const MINIMAP_MARGIN = 12;
-import { exportCss } from '../styles/export-css.ts';
+import { standaloneSvg, svgToPng } from './image-export.ts';
 
 const ARROWS: Readonly<Record<string, FocusDirection>> = {
   ArrowDown: 'down',
@@ -81,125 +76,8 @@ export interface FlowLike {
   readonly nodes?: readonly unknown[];
 }
 
-/** Replaceable user-facing strings (i18n). */
-export interface DesignerStrings {
-  readonly untitled: string;
-  readonly noFlow: string;
-  readonly nodeCount: (n: number) => string;
-  readonly zoomIn: string;
-  readonly zoomOut: string;
-  readonly fit: string;
-  readonly canvas: (flowName: string) => string;
-  readonly nodeLabel: (name: string, type: string, status?: string) => string;
-  readonly errors: (n: number) => string;
-  readonly warnings: (n: number) => string;
-  /** Informational diagnostics (`I_` codes). */
-  readonly infos: (n: number) => string;
-  readonly attempt: (n: number) => string;
-  readonly layoutFailed: string;
-  readonly outline: string;
-  readonly onFailure: string;
-  /** How screen readers call a node (aria-roledescription). */
-  readonly nodeRole: string;
-  readonly minimap: string;
-  readonly runStatus: (status: string, failedNodes: readonly string[]) => string;
-  /** The iteration picker on loop cards: its arrows, its label and its visible `3 / 10`. */
-  readonly previousIteration: string;
-  readonly nextIteration: string;
-  readonly iterationPicker: (loopName: string, position: number, count: number) => string;
-  readonly iterationPosition: (position: number, count: number) => string;
-  /** The run timeline: its panel and toolbar toggle, and what it says when it has no rows. */
-  readonly timeline: string;
-  readonly timelineEmpty: string;
-  /** A row's visible label: the node's name and its loop iterations (`enrich [3]`). */
-  readonly timelineRowLabel: (name: string, iterations: readonly number[]) => string;
-  /** A row's accessible text: node, status, duration, attempts (and retries and waits). */
-  readonly timelineRow: (row: TimelineRowText) => string;
-  /** One bar's text (its tooltip, and a detail of its row's text). */
-  readonly timelineSegment: (segment: TimelineSegmentText) => string;
-  readonly segmentKind: (kind: TimelineSegmentKind) => string;
-  /** The legend's names of attempt outcomes. */
-  readonly attemptOutcome: (outcome: AttemptOutcome) => string;
-  readonly waitKind: (kind: SuspensionKind) => string;
-  readonly skipped: string;
-  /** Time texts (Intl by default); `locale` is the element's `lang`, else the browser's. */
-  readonly duration: (ms: number, locale: string | undefined) => string;
-  readonly timelineTick: (offsetMs: number, stepMs: number, locale: string | undefined) => string;
-  readonly timelineStart: (at: number, locale: string | undefined) => string;
-}
-
-const WAIT_KINDS: Readonly<Record<SuspensionKind, string>> = {
-  approval: 'approval',
-  waitForEvent: 'event',
-  wait: 'timer',
-  subflow: 'subflow',
-};
-
 /** How often an open timeline of an unfinished run is redrawn (its open bars grow to `now`). */
 const LIVE_TICK_MS = 1000;
-
-const SEGMENT_KINDS: Readonly<Record<TimelineSegmentKind, string>> = {
-  attempt: 'Attempt',
-  retryDelay: 'Retry delay',
-  suspended: 'Waiting',
-  queued: 'Queued',
-};
-
-export const DEFAULT_STRINGS: DesignerStrings = {
-  untitled: 'Untitled flow',
-  noFlow: 'No flow loaded.',
-  nodeCount: (n) => (n === 1 ? '1 node' : `${n} nodes`),
-  zoomIn: 'Zoom in',
-  zoomOut: 'Zoom out',
-  fit: 'Fit to view',
-  canvas: (name) => name,
-  nodeLabel: (name, type, status) => `${name} (${type})${status ? `, ${status}` : ''}`,
-  errors: (n) => (n === 1 ? '1 error' : `${n} errors`),
-  warnings: (n) => (n === 1 ? '1 warning' : `${n} warnings`),
-  infos: (n) => (n === 1 ? '1 note' : `${n} notes`),
-  attempt: (n) => `attempt ${n}`,
-  layoutFailed: 'The flow could not be laid out.',
-  outline: 'Flow outline',
-  nodeRole: 'flow step',
-  minimap: 'Overview of the whole flow',
-  onFailure: 'On failure',
-  runStatus: (status, failed) =>
-    `Run ${status}${failed.length > 0 ? `; failed: ${failed.join(', ')}` : ''}.`,
-  previousIteration: 'Previous iteration',
-  nextIteration: 'Next iteration',
-  iterationPicker: (loop, position, count) => `${loop}: iteration ${position} of ${count}`,
-  iterationPosition: (position, count) => `${position} / ${count}`,
-  timeline: 'Run timeline',
-  timelineEmpty: 'No run to show on the timeline.',
-  timelineRowLabel: (name, iterations) =>
-    iterations.length === 0 ? name : `${name} ${iterations.map((i) => `[${i}]`).join('')}`,
-  timelineRow: (row) =>
-    [
-      `${row.label}: ${row.status}`,
-      ...(row.status === 'skipped' ? [] : [row.duration]),
-      ...(row.attempts > 1 ? [`${row.attempts} attempts`] : []),
-      ...row.details,
-    ].join(', '),
-  timelineSegment: (s) => {
-    const what =
-      s.kind === 'attempt'
-        ? `Attempt ${s.attempt} ${s.outcome}`
-        : s.kind === 'retryDelay'
-          ? `Retry delay after attempt ${s.attempt}`
-          : s.kind === 'queued'
-            ? `Queued for attempt ${s.attempt}`
-            : `Waiting for ${WAIT_KINDS[s.wait ?? 'wait']}`;
-    return `${what} (${s.duration}${s.open ? ', so far' : ''})${s.error ? `: ${s.error}` : ''}`;
-  },
-  segmentKind: (kind) => SEGMENT_KINDS[kind],
-  attemptOutcome: (outcome) =>
-    ({ succeeded: 'Succeeded', failed: 'Failed', running: 'Running' })[outcome],
-  waitKind: (kind) => WAIT_KINDS[kind],
-  skipped: 'skipped',
-  duration: (ms, locale) => formatDurationIntl(ms, locale),
-  timelineTick: (offset, step, locale) => formatTickIntl(offset, step, locale),
-  timelineStart: (at, locale) => formatClockIntl(at, locale),
-};
 
 const ZOOM_STEP = 1.2;
 /**
@@ -847,53 +725,26 @@ export class FlowDesignerBase extends LitElement {
     const svgText = this.exportSvg();
     if (!svgText || !this.layout)
       throw new Error('exportPng(): the flow has not been laid out yet.');
-    const bounds = boundsOf(this.layout);
-    const bytes = new TextEncoder().encode(svgText);
-    let binary = '';
-    for (const b of bytes) binary += String.fromCharCode(b);
-    const image = new Image();
-    image.src = `data:image/svg+xml;base64,${btoa(binary)}`;
-    await image.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = Math.ceil(bounds.width * scale);
-    canvas.height = Math.ceil(bounds.height * scale);
-    const context = canvas.getContext('2d');
-    if (!context) throw new Error('exportPng(): no 2D canvas context.');
-    context.fillStyle = '#ffffff';
-    context.fillRect(0, 0, canvas.width, canvas.height);
-    context.drawImage(image, 0, 0, canvas.width, canvas.height);
-    return new Promise((resolve, reject) =>
-      canvas.toBlob(
-        (blob) => (blob ? resolve(blob) : reject(new Error('exportPng(): encoding failed.'))),
-        'image/png',
-      ),
-    );
+    return svgToPng(svgText, boundsOf(this.layout), scale);
   }
 
   /**
    * The whole flow as a standalone SVG document (styles inlined as a `<style>` element of the
-   * exported file, never of the page), at zoom 1 with the full bounds.
+   * exported file, never of the page), at zoom 1 with the full bounds and every card's details
+   * (also when the canvas shows them zoomed far out as plain boxes).
    */
   exportSvg(): string {
-    const svgEl = this.renderRoot.querySelector<SVGSVGElement>('svg.canvas');
-    if (!svgEl || !this.layout) return '';
-    const bounds = boundsOf(this.layout);
-    const copy = svgEl.cloneNode(true) as SVGSVGElement;
-    copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-    copy.setAttribute('width', String(Math.ceil(bounds.width)));
-    copy.setAttribute('height', String(Math.ceil(bounds.height)));
-    copy.setAttribute(
-      'viewBox',
-      `${bounds.x} ${bounds.y} ${Math.ceil(bounds.width)} ${Math.ceil(bounds.height)}`,
-    );
-    copy.querySelector('g.viewport')?.removeAttribute('transform');
-    const style = document.createElementNS('http://www.w3.org/2000/svg', 'style');
-    style.textContent = exportCss();
-    copy.insertBefore(style, copy.firstChild);
-    return new XMLSerializer().serializeToString(copy);
+    if (!this.layout) return '';
+    let canvas = this.renderRoot.querySelector<SVGSVGElement>('svg.canvas');
+    if (this.farCards) {
+      const holder = document.createElement('div');
+      render(this.renderCanvas(false), holder);
+      canvas = holder.querySelector<SVGSVGElement>('svg.canvas');
+    }
+    return canvas ? standaloneSvg(canvas, boundsOf(this.layout)) : '';
   }
 
-  private renderCanvas() {
+  private renderCanvas(far = this.farCards) {
     const layout = this.layout;
     const flow = this.flow as Parameters<typeof indexFlow>[0];
     const byId = indexFlow(flow);
@@ -914,7 +765,8 @@ export class FlowDesignerBase extends LitElement {
           ${repeat(
             nodes,
             (n) => n.id,
-            (n) => this.renderNode(n, byId.get(n.id), marks.nodes.get(n.id), overlay?.get(n.id)),
+            (n) =>
+              this.renderNode(n, byId.get(n.id), marks.nodes.get(n.id), overlay?.get(n.id), far),
           )}
         </g>
         <g class="edges">
@@ -1004,6 +856,7 @@ export class FlowDesignerBase extends LitElement {
     source: FlowNode | Trigger | undefined,
     mark: Mark | undefined,
     overlay: NodeOverlay | undefined,
+    far: boolean,
   ) {
     return renderNodeCard(n, {
       strings: this.text,
@@ -1014,7 +867,7 @@ export class FlowDesignerBase extends LitElement {
       overlay,
       hasRun: this.runView !== undefined,
       selected: this.selected.includes(n.id),
-      far: this.farCards,
+      far,
       locale: this.timeLocale,
       extra: this.renderPicker(n, source),
       onClick: (e: MouseEvent) => {

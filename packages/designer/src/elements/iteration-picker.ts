@@ -1,7 +1,7 @@
 import { nothing, svg, type SVGTemplateResult } from 'lit';
 import type { LayoutNode } from '../core/layout-result.ts';
 import type { IterationStep, LoopIterations } from '../core/iteration-choice.ts';
-import type { DesignerStrings } from './flow-designer.ts';
+import type { DesignerStrings } from './designer-strings.ts';
 
 /**
  * The iteration picker on a loop's card: `‹ 3 / 10 ›`, a tab on the card's top border (right of

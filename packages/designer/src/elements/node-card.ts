@@ -15,7 +15,7 @@ import type { NodeOverlay } from '../core/run-overlay.ts';
 import { GLYPH_GRID, NODE_GLYPHS } from '../core/node-glyphs.ts';
 import type { NodeIcon } from '../core/node-icon.ts';
 import { countsPhrase, type Mark } from '../core/diagnostic-marks.ts';
-import type { DesignerStrings } from './flow-designer.ts';
+import type { DesignerStrings } from './designer-strings.ts';
 
 /**
  * One card of the canvas (or a region box) as an SVG template. The element owns state and

@@ -8,7 +8,7 @@ import type {
   TimelineSegment,
   TimelineSegmentKind,
 } from '../core/run-timeline.ts';
-import type { DesignerStrings } from './flow-designer.ts';
+import type { DesignerStrings } from './designer-strings.ts';
 
 /**
  * The run timeline panel: a Gantt chart under the canvas. Each row is a list item whose button

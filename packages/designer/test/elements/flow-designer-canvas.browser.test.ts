@@ -194,6 +194,11 @@ describe('<flow-designer> canvas', () => {
     const card = nodeEl(el, 'n3')!;
     expect(card.getAttribute('aria-label')).to.contain('n3');
     expect(card.getAttribute('tabindex')).to.equal('0');
+    // An export is at zoom 1: every card with its texts.
+    const exported = new DOMParser().parseFromString(el.exportSvg(), 'image/svg+xml');
+    const names = [...exported.querySelectorAll('text.name')].map((t) => t.textContent);
+    expect(names).to.include('n3');
+    expect(exported.documentElement.classList.contains('far')).to.equal(false);
     el.zoomToNode('n3');
     expect(el.view.zoom).to.be.greaterThan(0.45);
     expect(canvas.classList.contains('far')).to.equal(false);
