@@ -52,12 +52,9 @@ import { DEFAULT_STRINGS, type DesignerStrings } from './designer-strings.ts';
 import { renderIterationPicker } from './iteration-picker.ts';
 import { drawRunTimeline } from './run-timeline-view.ts';
 import { nextFocus, type FocusDirection } from '../core/focus-graph.ts';
-import { outlineOf, type OutlineItem } from '../core/outline.ts';
-import { centreOnMinimapPoint, minimapFrame, minimapTransform } from '../core/minimap.ts';
+import { renderOutline } from './outline-view.ts';
+import { MINIMAP_MARGIN, MINIMAP_SIZE, placeMinimapFrame, renderMinimap } from './minimap-view.ts';
 
-const MINIMAP_SIZE = 140;
-/** The minimap's distance from the canvas's corner (`.minimap` in the styles). */
-const MINIMAP_MARGIN = 12;
 import { standaloneSvg, svgToPng } from './image-export.ts';
 
 const ARROWS: Readonly<Record<string, FocusDirection>> = {
@@ -604,7 +601,7 @@ export class FlowDesignerBase extends LitElement {
         <div class="sr-only" part="iteration-live" role="status" aria-live="polite">
           ${this.iterationAnnouncement}
         </div>
-        ${this.renderOutline()}
+        ${renderOutline(this.flow as FlowDefinition, t, this.runOverlay()?.overlay)}
       </section>
     `;
   }
@@ -620,35 +617,6 @@ export class FlowDesignerBase extends LitElement {
     );
   }
 
-  /** The flow as a tree (`role="tree"`), visually hidden: the canvas for screen readers. */
-  private renderOutline() {
-    const flow = this.flow as FlowDefinition;
-    const items = outlineOf(flow, { onFailure: this.text.onFailure });
-    const overlay = this.runOverlay()?.overlay;
-    const item = (i: OutlineItem): unknown => {
-      const status = overlay?.get(i.id)?.status;
-      return html`<li
-        role="treeitem"
-        aria-level=${i.level}
-        aria-expanded=${i.children.length > 0 ? 'true' : nothing}
-        data-outline-id=${i.id}
-      >
-        ${i.label} (${i.type}${status ? `, ${status}` : ''})
-        ${
-          i.children.length > 0
-            ? html`<ul role="group">
-                ${i.children.map(item)}
-              </ul>`
-            : nothing
-        }
-      </li>`;
-    };
-    return html`<ul class="sr-only" part="outline" role="tree" aria-label=${this.text.outline}>
-      ${items.map(item)}
-    </ul>`;
-  }
-
-  /** The minimap: every node as a small rect, and the visible part as a frame to drag. */
   /** The fit of `bounds` in the canvas, clear of the minimap when it is shown. */
   private fitted(bounds: Rect, width: number, height: number): Viewport {
     if (!this.showsMinimap(bounds)) return fitRect(bounds, width, height);
@@ -665,43 +633,15 @@ export class FlowDesignerBase extends LitElement {
 
   private renderMinimap() {
     const layout = this.layout;
-    if (!layout) return nothing;
-    const bounds = boundsOf(layout);
-    if (!this.showsMinimap(bounds)) return nothing;
-    const map = minimapTransform(bounds, MINIMAP_SIZE, MINIMAP_SIZE);
-    const rects = [...layout.nodes.values()].filter((n) => n.kind !== 'region');
-    const move = (e: PointerEvent) => {
-      if (e.type === 'pointermove' && e.buttons !== 1) return;
-      const box = (e.currentTarget as Element).getBoundingClientRect();
-      const screen = this.renderRoot.querySelector('svg.canvas')?.getBoundingClientRect();
-      if (!screen) return;
-      this.setViewport(
-        centreOnMinimapPoint(
-          map,
-          this.viewport,
-          e.clientX - box.left,
-          e.clientY - box.top,
-          screen.width,
-          screen.height,
-        ),
-      );
-    };
-    return svg`<svg
-      part="minimap"
-      class="minimap"
-      role="img"
-      aria-label=${this.text.minimap}
-      width=${MINIMAP_SIZE}
-      height=${MINIMAP_SIZE}
-      @pointerdown=${move}
-      @pointermove=${move}
-    >
-      ${rects.map(
-        (n) =>
-          svg`<rect class="minimap-node" x=${(n.x - map.originX) * map.scale + map.offsetX} y=${(n.y - map.originY) * map.scale + map.offsetY} width=${Math.max(1, n.width * map.scale)} height=${Math.max(1, n.height * map.scale)}></rect>`,
-      )}
-      <rect part="minimap-frame" class="minimap-frame" x="0" y="0" width="0" height="0"></rect>
-    </svg>`;
+    if (!layout || !this.showsMinimap(boundsOf(layout))) return nothing;
+    return renderMinimap(layout, {
+      label: this.text.minimap,
+      view: () => {
+        const screen = this.renderRoot.querySelector('svg.canvas')?.getBoundingClientRect();
+        return screen && { viewport: this.viewport, width: screen.width, height: screen.height };
+      },
+      onPan: (viewport) => this.setViewport(viewport),
+    });
   }
 
   /** Moves the minimap's frame to the visible part of the canvas (an attribute write). */
@@ -709,12 +649,7 @@ export class FlowDesignerBase extends LitElement {
     const frame = this.renderRoot.querySelector('.minimap-frame');
     const screen = this.renderRoot.querySelector('svg.canvas')?.getBoundingClientRect();
     if (!frame || !screen || !this.layout) return;
-    const map = minimapTransform(boundsOf(this.layout), MINIMAP_SIZE, MINIMAP_SIZE);
-    const r = minimapFrame(map, this.viewport, screen.width, screen.height);
-    frame.setAttribute('x', String(r.x));
-    frame.setAttribute('y', String(r.y));
-    frame.setAttribute('width', String(r.width));
-    frame.setAttribute('height', String(r.height));
+    placeMinimapFrame(frame, this.layout, this.viewport, screen.width, screen.height);
   }
 
   /**
