@@ -159,7 +159,9 @@ function countingReporter(file) {
 export default {
   files: ['packages/*/test/**/*.browser.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'development'] },
-  concurrency: 2,
+  // One page at a time: a page behind another is hidden, and hidden pages get no animation
+  // frames, which the screenshot and layout-detail tests wait for (they timed out at 2).
+  concurrency: 1,
   testFramework: { config: { timeout: 10000 } },
   browsers: [
     chromeLauncher({
