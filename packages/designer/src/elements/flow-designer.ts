@@ -708,7 +708,7 @@ export class FlowDesignerBase extends LitElement {
           ${repeat(
             layout?.edges ?? [],
             (e) => e.id,
-            (e) => this.renderEdge(e, marks.edges.get(e.id)),
+            (e) => this.renderEdge(e, marks.edges.get(e.id), far),
           )}
         </g>
       </g>
@@ -716,16 +716,16 @@ export class FlowDesignerBase extends LitElement {
   }
 
   /** An edge; one with diagnostics is `edge-invalid` (dashed, coloured) with a tooltip. */
-  private renderEdge(e: LayoutEdge, mark?: Mark) {
+  private renderEdge(e: LayoutEdge, mark: Mark | undefined, far: boolean) {
     // Drawn from rim to rim of the port dots: the tip would cover the target's dot otherwise.
     const points = trimStart(trimEnd(e.points, PORT_RADIUS), PORT_RADIUS);
     const line = edgePath(points);
     return svg`<g part="edge edge-${e.kind}${mark ? ' edge-invalid' : ''}" class="edge${mark ? ` edge-invalid severity-${mark.severity}` : ''}" data-edge-id=${e.id} data-from=${e.from} data-to=${e.to} data-severity=${mark?.severity ?? nothing}>
       ${mark ? svg`<title>${mark.diagnostics.map((d) => d.message).join('\n')}</title><path class="edge-hit" d=${line}></path>` : nothing}
       <path class="edge-line" d=${line}></path>
-      <path class="edge-arrow" d=${arrowHeadPath(points)}></path>
+      ${far ? nothing : svg`<path class="edge-arrow" d=${arrowHeadPath(points)}></path>`}
       ${
-        e.label
+        e.label && !far
           ? svg`<g part="edge-label" class="edge-label">
               <rect x=${e.label.x} y=${e.label.y} width=${e.label.width} height=${e.label.height} rx="3"></rect>
               <text x=${e.label.x + EDGE_LABEL_PADDING_X} y=${e.label.y + e.label.height - 4}>${clipText(e.label.text, Math.floor((e.label.width - 2 * EDGE_LABEL_PADDING_X) / 7))}</text>

@@ -540,7 +540,8 @@ export const designerStyles = css`
   .canvas.far .node .port,
   .canvas.far .node .icon,
   .canvas.far .region-label,
-  .canvas.far .edge-label {
+  .canvas.far .edge-label,
+  .canvas.far .edge-arrow {
     display: none;
   }
 `;
