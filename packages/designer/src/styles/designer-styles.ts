@@ -544,4 +544,7 @@ export const designerStyles = css`
   .canvas.far .edge-arrow {
     display: none;
   }
+  .outline-slot {
+    display: contents;
+  }
 `;

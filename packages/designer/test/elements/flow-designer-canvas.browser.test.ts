@@ -23,6 +23,8 @@ async function designer(
     ></flow-designer>`,
   );
   await el.relayout();
+  // The screen-reader outline follows the canvas's paint; the tests (axe too) see it drawn.
+  await waitUntil(() => el.shadowRoot!.querySelector('[part=outline]'), 'outline drawn');
   return { el, engine };
 }
 
@@ -347,6 +349,8 @@ describe('<flow-designer> canvas', () => {
     const live = el.shadowRoot!.querySelector('[aria-live="polite"]')!;
     expect(live.getAttribute('role')).to.equal('status');
     expect(live.textContent!.trim()).to.equal('Run running.');
+    // The outline is drawn right after the canvas's paint.
+    await waitUntil(() => el.shadowRoot!.querySelector('[role="tree"]'), 'outline drawn');
     const tree = el.shadowRoot!.querySelector('[role="tree"]')!;
     const items = [...tree.querySelectorAll('[role="treeitem"]')].map((i) =>
       i.getAttribute('data-outline-id'),

@@ -1,4 +1,4 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import type { FlowDefinition, RunEvent, RunView } from '@millrace/engine';
 import { runFromEvents, type FlowDesignerBase } from '@millrace/designer';
 import '@millrace/designer/define';
@@ -191,6 +191,10 @@ describe('<flow-designer> run overlay: .run as an event stream', () => {
       );
     expect(statuses(fromEvents)).to.deep.equal(statuses(fromView));
     expect(statuses(fromEvents)).to.include.members(['fetch=succeeded', 'ask=succeeded']);
+    // The outlines are drawn right after the canvases' paint.
+    for (const el of [fromEvents, fromView]) {
+      await waitUntil(() => root(el).querySelector('[part=outline]'), 'outline drawn');
+    }
     const texts = (el: FlowDesignerBase) => ({
       live: root(el).querySelector('[part=live]')!.textContent!.trim(),
       outline: root(el).querySelector('[part=outline]')!.textContent!.replace(/\s+/g, ' '),
