@@ -198,6 +198,8 @@ export class FlowDesignerBase extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.resizeObserver?.disconnect();
+    this.observedCanvas = undefined;
     clearTimeout(this.farTimer);
     clearTimeout(this.liveTick);
     this.liveTick = undefined;
@@ -212,6 +214,10 @@ export class FlowDesignerBase extends LitElement {
       const previous = changed.get('flow') as FlowLike | undefined;
       if (previous?.id !== this.flow?.id) this.fitPending = true;
     }
+    // The layout request goes first: the worker lays out while validation runs here.
+    if (changed.has('flow') || changed.has('catalog') || changed.has('layoutEngine')) {
+      this.pendingLayout = this.relayout();
+    }
     if (changed.has('flow') || changed.has('catalog') || changed.has('diagnostics')) {
       if (this.diagnostics === undefined && this.flow) {
         try {
@@ -223,9 +229,6 @@ export class FlowDesignerBase extends LitElement {
           this.computedDiagnostics = [];
         }
       }
-    }
-    if (changed.has('flow') || changed.has('catalog') || changed.has('layoutEngine')) {
-      this.pendingLayout = this.relayout();
     }
   }
 
@@ -250,6 +253,27 @@ export class FlowDesignerBase extends LitElement {
     }
     this.drawTimeline();
     this.scheduleOutline();
+    this.observeCanvas();
+  }
+
+  private observedCanvas: Element | undefined;
+  private readonly resizeObserver =
+    typeof ResizeObserver === 'undefined'
+      ? undefined
+      : new ResizeObserver((entries) => {
+          const box = entries[entries.length - 1]!.contentRect;
+          if (box.width === 0 && box.height === 0) return;
+          this.canvasSize = { width: box.width, height: box.height };
+          this.updateMinimapFrame();
+        });
+
+  /** Keeps `canvasSize` current as the canvas (a new one per flow shown) changes size. */
+  private observeCanvas(): void {
+    const canvas = this.renderRoot.querySelector('svg.canvas') ?? undefined;
+    if (canvas === this.observedCanvas) return;
+    if (this.observedCanvas) this.resizeObserver?.unobserve(this.observedCanvas);
+    if (canvas) this.resizeObserver?.observe(canvas);
+    this.observedCanvas = canvas;
   }
 
   private outlineDrawn:
@@ -680,10 +704,14 @@ export class FlowDesignerBase extends LitElement {
     });
   }
 
-  /** Moves the minimap's frame to the visible part of the canvas (an attribute write). */
+  /**
+   * Moves the minimap's frame to the visible part of the canvas (an attribute write). The canvas
+   * size comes from a ResizeObserver, so panning never forces a style and layout pass.
+   */
   private updateMinimapFrame(): void {
     const frame = this.renderRoot.querySelector('.minimap-frame');
-    const screen = this.renderRoot.querySelector('svg.canvas')?.getBoundingClientRect();
+    const screen =
+      this.canvasSize ?? this.renderRoot.querySelector('svg.canvas')?.getBoundingClientRect();
     if (!frame || !screen || !this.layout) return;
     placeMinimapFrame(frame, this.layout, this.viewport, screen.width, screen.height);
   }

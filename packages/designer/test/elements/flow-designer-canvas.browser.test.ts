@@ -445,6 +445,19 @@ describe('<flow-designer> canvas', () => {
     large.engine.dispose();
   });
 
+  it('keeps the minimap frame in step with the canvas size when the designer is resized', async () => {
+    const { el, engine } = await designer(generateFlow(60));
+    const frame = el.shadowRoot!.querySelector('.minimap-frame')!;
+    const height = () => Number(frame.getAttribute('height'));
+    const before = height();
+    expect(before).to.be.greaterThan(0);
+    el.style.height = '300px';
+    await waitUntil(() => height() < before, 'frame follows the smaller canvas', {
+      timeout: 3000,
+    });
+    engine.dispose();
+  });
+
   it('selects nodes on click (shift adds) and reports selection-change; Escape clears', async () => {
     const { el, engine } = await designer(everyKindFlow());
     const changes: string[][] = [];
