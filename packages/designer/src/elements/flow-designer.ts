@@ -540,6 +540,25 @@ export class FlowDesignerBase extends LitElement {
     }
   };
 
+  /** Zoom keys anywhere in the designer but in its form controls: `+`/`=` in, `-` out, `0` fit. */
+  private onCanvasKey = (e: KeyboardEvent): void => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const target = e.composedPath()[0];
+    if (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement) return;
+    if (target instanceof HTMLSelectElement) return;
+    const action =
+      e.key === '+' || e.key === '='
+        ? () => this.zoomBy(ZOOM_STEP)
+        : e.key === '-'
+          ? () => this.zoomBy(1 / ZOOM_STEP)
+          : e.key === '0'
+            ? () => this.fit()
+            : undefined;
+    if (!action) return;
+    e.preventDefault();
+    action();
+  };
+
   /** Pointer input, canvas-relative, to the pan/pinch gesture (core/pan-zoom-gesture.ts). */
   private localPoint(e: PointerEvent): { x: number; y: number } {
     const box = (e.currentTarget as Element).getBoundingClientRect();
@@ -610,7 +629,13 @@ export class FlowDesignerBase extends LitElement {
     const name = flow.name ?? t.untitled;
     const count = flow.nodes?.length ?? 0;
     return html`
-      <section part="canvas" role="region" aria-label=${t.canvas(name)}>
+      <section
+        part="canvas"
+        role="region"
+        aria-label=${t.canvas(name)}
+        aria-keyshortcuts="+ - 0"
+        @keydown=${this.onCanvasKey}
+      >
         <div class="top">
           <header part="toolbar">${name}</header>
           <span class="count">${t.nodeCount(count)}</span>

@@ -210,6 +210,23 @@ describe('<flow-designer> canvas', () => {
     engine.dispose();
   });
 
+  it('zooms with + and - and fits with 0 from the keyboard', async () => {
+    const { el, engine } = await designer(everyKindFlow());
+    const fitted = el.view;
+    const card = nodeEl(el, 'start')!;
+    card.focus();
+    const press = (key: string) =>
+      card.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, composed: true }));
+    press('+');
+    expect(el.view.zoom).to.be.closeTo(fitted.zoom * 1.2, 1e-9);
+    press('-');
+    press('-');
+    expect(el.view.zoom).to.be.closeTo(fitted.zoom / 1.2, 1e-9);
+    press('0');
+    expect(el.view).to.deep.equal(fitted);
+    engine.dispose();
+  });
+
   it('zooms with ctrl+wheel', async () => {
     const { el, engine } = await designer(branchFlow());
     const before = el.view.zoom;
