@@ -325,6 +325,10 @@ export class FlowDesignerBase extends LitElement {
       if (!keepChoice && previous && other) this.iterationChoice = {};
     } catch (error) {
       this.runView = undefined;
+      // A typed engine error (`E_STORE_CORRUPT`...): the host hears of it; nothing is shown.
+      this.dispatchEvent(
+        new CustomEvent('run-error', { bubbles: true, composed: true, detail: { error } }),
+      );
       console.warn(
         '<flow-designer>: `run` is not a readable event stream (it must start with RunCreated, ' +
           'in sequence, without gaps); no run is shown.',

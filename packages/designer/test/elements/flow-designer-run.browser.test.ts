@@ -182,6 +182,17 @@ describe('<flow-designer> run overlay: iteration picker', () => {
 });
 
 describe('<flow-designer> run overlay: .run as an event stream', () => {
+  it('reports a broken event stream as a typed run-error and shows no run', async () => {
+    const el = await designer(mixedFlow(), undefined);
+    const heard = oneEvent(el, 'run-error');
+    el.run = mixedEvents.slice(1); // no RunCreated: not a run's log
+    const { detail } = (await heard) as CustomEvent<{ error: { code: string; message: string } }>;
+    expect(detail.error.code).to.equal('E_STORE_CORRUPT');
+    expect(detail.error.message).to.be.a('string').and.not.equal('');
+    await el.updateComplete;
+    expect(root(el).querySelectorAll('g.node[data-status]').length).to.equal(0);
+  });
+
   it('shows the same overlay for the events as for their folded RunView', async () => {
     const fromEvents = await designer(mixedFlow(), mixedEvents);
     const fromView = await designer(mixedFlow(), runFromEvents(mixedEvents));
