@@ -471,6 +471,10 @@ export class FlowDesignerBase extends LitElement {
       if (flow !== this.flow) return;
       this.layout = undefined;
       this.layoutError = true;
+      // `E_LAYOUT_FAILED` with ELK's reason as its cause; the canvas says so in an alert.
+      this.dispatchEvent(
+        new CustomEvent('layout-error', { bubbles: true, composed: true, detail: { error } }),
+      );
     }
   }
 

@@ -4,6 +4,7 @@ import type { FlowDesignerBase } from '@millrace/designer';
 import '@millrace/designer/define';
 import { createLayoutCache } from '../../src/core/layout-cache.ts';
 import { createLayoutEngine, type LayoutEngine } from '../../src/layout/layout-client.ts';
+import { LayoutFailedError } from '../../src/layout/layout-errors.ts';
 import { branchFlow, everyKindFlow } from '../layout/layout-fixtures.ts';
 import { generateFlow } from '../../bench/layout-flows.ts';
 
@@ -225,6 +226,30 @@ describe('<flow-designer> canvas', () => {
     press('0');
     expect(el.view).to.deep.equal(fitted);
     engine.dispose();
+  });
+
+  it('says so when the flow cannot be laid out, and reports a typed layout-error', async () => {
+    const failing: LayoutEngine = {
+      backend: 'main-thread',
+      cache: createLayoutCache(),
+      layout: () => Promise.reject(new LayoutFailedError('ELK could not lay out the flow: boom')),
+      warmUp: () => Promise.resolve(),
+      dispose: () => undefined,
+    };
+    const el = await fixture<FlowDesignerBase>(
+      html`<flow-designer
+        style="width: 800px; height: 600px"
+        .layoutEngine=${failing}
+      ></flow-designer>`,
+    );
+    const heard = oneEvent(el, 'layout-error');
+    el.flow = branchFlow();
+    const { detail } = (await heard) as CustomEvent<{ error: LayoutFailedError }>;
+    expect(detail.error.code).to.equal('E_LAYOUT_FAILED');
+    await el.updateComplete;
+    const alert = el.shadowRoot!.querySelector('[role="alert"]')!;
+    expect(alert.textContent).to.contain('could not be laid out');
+    expect(el.shadowRoot!.querySelectorAll('g.node').length).to.equal(0);
   });
 
   it('zooms with ctrl+wheel', async () => {
