@@ -2,6 +2,7 @@ export { defineFlowDesigner } from './define-flow-designer.ts';
 export type { DefineOptions } from './define-flow-designer.ts';
 export { FlowDesignerBase } from './elements/flow-designer.ts';
 export type { FlowLike } from './elements/flow-designer.ts';
+export type { MinimapMode } from './core/minimap.ts';
 export { DEFAULT_STRINGS } from './elements/designer-strings.ts';
 export type { DesignerStrings } from './elements/designer-strings.ts';
 export {

@@ -1,4 +1,5 @@
 import type { LayoutGraph } from './layout-graph.ts';
+import { createLruMap } from './lru-map.ts';
 import type { LayoutNode, LayoutPorts, LayoutResult } from './layout-result.ts';
 
 /**
@@ -140,13 +141,8 @@ export interface LayoutCacheOptions {
  */
 export function createLayoutCache(options: LayoutCacheOptions = {}): LayoutCache {
   const max = Math.max(1, Math.floor(options.maxEntries ?? 32));
-  const entries = new Map<string, LayoutResult>();
-
-  const set = (key: string, result: LayoutResult): void => {
-    entries.delete(key);
-    entries.set(key, result);
-    while (entries.size > max) entries.delete(entries.keys().next().value!);
-  };
+  const entries = createLruMap<LayoutResult>(max);
+  const set = (key: string, result: LayoutResult): void => entries.set(key, result);
 
   const persisted = options.persisted as Partial<PersistedLayoutCache> | null | undefined;
   if (
@@ -165,14 +161,7 @@ export function createLayoutCache(options: LayoutCacheOptions = {}): LayoutCache
   }
 
   return {
-    get(key) {
-      const result = entries.get(key);
-      if (result) {
-        entries.delete(key);
-        entries.set(key, result);
-      }
-      return result;
-    },
+    get: (key) => entries.get(key),
     set,
     has: (key) => entries.has(key),
     clear: () => entries.clear(),
@@ -181,7 +170,9 @@ export function createLayoutCache(options: LayoutCacheOptions = {}): LayoutCache
     },
     persist: () => ({
       format: LAYOUT_CACHE_FORMAT,
-      entries: [...entries].map(([key, result]) => [key, serializeLayoutResult(result)] as const),
+      entries: [...entries.entries()].map(
+        ([key, result]) => [key, serializeLayoutResult(result)] as const,
+      ),
     }),
   };
 }

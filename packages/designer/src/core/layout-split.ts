@@ -1,5 +1,6 @@
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
 import { partKey } from './layout-cache.ts';
+import { createLruMap, type LruMap } from './lru-map.ts';
 
 /**
  * Splitting a flow's ELK graph into consecutive parts that ELK lays out on their own (in
@@ -32,11 +33,6 @@ export interface SplitOptions {
 
 export const DEFAULT_SPLIT: Required<SplitOptions> = { minWeight: 30, maxWeight: 200, modulus: 4 };
 
-/** The id of the root-level node that owns an ELK port id (`<id>#in`, `<id>#out:<port>`). */
-function ownerOf(portId: string, ports: ReadonlyMap<string, string>): string | undefined {
-  return ports.get(portId);
-}
-
 function weightOf(node: ElkNode): number {
   let w = 1;
   for (const c of node.children ?? []) w += weightOf(c);
@@ -63,10 +59,11 @@ export function splitElkGraph(root: ElkNode, options: SplitOptions = {}): ElkNod
   // onFailure (layer LAST, no edges) goes with the last part; it takes no part in the cut test.
   const floating = children.filter((c) => c.id === '#onFailure');
   const nodes = children.filter((c) => c.id !== '#onFailure');
-  let total = 0;
-  for (const n of nodes) total += weightOf(n);
+  const weights = nodes.map(weightOf);
+  const total = weights.reduce((a, b) => a + b, 0);
   if (total < 2 * minWeight) return undefined;
 
+  // The top-level node that owns each ELK port id (`<id>#in`, `<id>#out:<port>`) or node id.
   const ports = new Map<string, string>();
   for (const n of nodes) {
     for (const p of n.ports ?? []) ports.set(p.id, n.id);
@@ -77,8 +74,8 @@ export function splitElkGraph(root: ElkNode, options: SplitOptions = {}): ElkNod
   const indegree = nodes.map(() => 0);
   const ends: [number, number][] = [];
   for (const e of edges) {
-    const from = index.get(ownerOf(e.sources[0] ?? '', ports) ?? '');
-    const to = index.get(ownerOf(e.targets[0] ?? '', ports) ?? '');
+    const from = index.get(ports.get(e.sources[0] ?? '') ?? '');
+    const to = index.get(ports.get(e.targets[0] ?? '') ?? '');
     if (from === undefined || to === undefined) return undefined;
     out[from]!.push(to);
     indegree[to]!++;
@@ -119,11 +116,14 @@ export function splitElkGraph(root: ElkNode, options: SplitOptions = {}): ElkNod
 
   const cuts: number[] = [];
   let over = 0;
-  let since = 0;
+  let seen = 0; // weight of positions 0..k
+  let since = 0; // weight of the part being built, its opening cut node included
   for (let k = 0; k < order.length; k++) {
     over += jumped[k]!;
     const node = nodes[order[k]!]!;
-    since += weightOf(node);
+    const weight = weights[order[k]!]!;
+    seen += weight;
+    since += weight;
     const isCut =
       k > 0 &&
       k < order.length - 1 &&
@@ -131,18 +131,11 @@ export function splitElkGraph(root: ElkNode, options: SplitOptions = {}): ElkNod
       sinksBefore[k] === 0 &&
       sourcesAfter[k] === 0 &&
       (node.children?.length ?? 0) === 0;
-    if (!isCut || since < minWeight || total - since - done(cuts) < minWeight) continue;
+    if (!isCut || since < minWeight || total - seen < minWeight) continue;
     if (since >= maxWeight || idHash(node.id) % modulus === 0) {
       cuts.push(k);
-      since = weightOf(node);
+      since = weight;
     }
-  }
-  function done(list: readonly number[]): number {
-    let w = 0;
-    const last = list[list.length - 1];
-    if (last === undefined) return 0;
-    for (let k = 0; k < last; k++) w += weightOf(nodes[order[k]!]!);
-    return w;
   }
   if (cuts.length === 0) return undefined;
 
@@ -150,7 +143,7 @@ export function splitElkGraph(root: ElkNode, options: SplitOptions = {}): ElkNod
   const parts: ElkNode[] = [];
   for (let p = 0; p + 1 < bounds.length; p++) {
     const first = bounds[p]!;
-    const last = p + 2 === bounds.length ? order.length - 1 : bounds[p + 1]!;
+    const last = bounds[p + 1]!;
     const members = new Set<number>();
     for (let k = first; k <= last; k++) members.add(order[k]!);
     // Model order kept: the members in the builder's order.
@@ -258,32 +251,10 @@ export function joinElkGraphs(root: ElkNode, laidOut: readonly ElkNode[]): ElkNo
 }
 
 /** ELK's answers for parts, by part key (LRU): an edit re-lays out only the parts it changed. */
-export interface PartCache {
-  get(key: string): ElkNode | undefined;
-  set(key: string, laidOut: ElkNode): void;
-  readonly size: number;
-}
+export type PartCache = Pick<LruMap<ElkNode>, 'get' | 'set' | 'size'>;
 
 export function createPartCache(maxEntries = 1024): PartCache {
-  const entries = new Map<string, ElkNode>();
-  return {
-    get(key) {
-      const hit = entries.get(key);
-      if (hit) {
-        entries.delete(key);
-        entries.set(key, hit);
-      }
-      return hit;
-    },
-    set(key, laidOut) {
-      entries.delete(key);
-      entries.set(key, laidOut);
-      while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
-    },
-    get size() {
-      return entries.size;
-    },
-  };
+  return createLruMap<ElkNode>(maxEntries);
 }
 
 /**

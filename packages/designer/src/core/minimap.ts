@@ -57,3 +57,20 @@ export function centreOnMinimapPoint(
     zoom: view.zoom,
   };
 }
+
+/** When the minimap is drawn: always, never, or (`auto`) when the content is larger than the canvas. */
+export type MinimapMode = 'auto' | 'on' | 'off';
+
+/**
+ * Whether the minimap is shown: `auto` shows it when the content does not fit the canvas at
+ * zoom 1 (a flow that fits needs no overview, and the map would cover part of it) or while the
+ * canvas size is not known yet.
+ */
+export function minimapShown(
+  mode: MinimapMode,
+  content: { readonly width: number; readonly height: number },
+  canvas: { readonly width: number; readonly height: number } | undefined,
+): boolean {
+  if (mode !== 'auto') return mode === 'on';
+  return canvas === undefined || content.width > canvas.width || content.height > canvas.height;
+}

@@ -53,6 +53,7 @@ import { renderIterationPicker } from './iteration-picker.ts';
 import { drawRunTimeline } from './run-timeline-view.ts';
 import { nextFocus, type FocusDirection } from '../core/focus-graph.ts';
 import { renderOutline } from './outline-view.ts';
+import { minimapShown, type MinimapMode } from '../core/minimap.ts';
 import { MINIMAP_MARGIN, MINIMAP_SIZE, placeMinimapFrame, renderMinimap } from './minimap-view.ts';
 
 import { standaloneSvg, svgToPng } from './image-export.ts';
@@ -167,8 +168,8 @@ export class FlowDesignerBase extends LitElement {
    * The overview in the corner: `auto` (the default) shows it when the flow does not fit the
    * canvas at zoom 1 — a flow that fits needs no overview, and the map would cover part of it.
    */
-  @property({ reflect: true }) minimap: 'auto' | 'on' | 'off' = 'auto';
-  /** The canvas size when the flow was last fitted (the minimap's `auto` decision). */
+  @property({ reflect: true }) minimap: MinimapMode = 'auto';
+  /** The canvas's size on screen (kept by a ResizeObserver, and measured when fitting). */
   private canvasSize: { readonly width: number; readonly height: number } | undefined;
   /** Cards drawn without details (zoomed far out); follows the zoom once it settles. */
   @state() private farCards = false;
@@ -719,9 +720,7 @@ export class FlowDesignerBase extends LitElement {
 
   /** Whether the minimap is drawn: always, never, or when the flow is larger than the canvas. */
   private showsMinimap(bounds: { width: number; height: number }): boolean {
-    if (this.minimap !== 'auto') return this.minimap === 'on';
-    const size = this.canvasSize;
-    return size === undefined || bounds.width > size.width || bounds.height > size.height;
+    return minimapShown(this.minimap, bounds, this.canvasSize);
   }
 
   private renderMinimap() {

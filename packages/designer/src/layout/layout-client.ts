@@ -217,14 +217,19 @@ let sharedBackend: WarmingBackend | undefined;
 export function preloadLayout(
   options: Pick<LayoutEngineOptions, 'workerUrl' | 'workerFactory' | 'workers'> = {},
 ): { readonly warm: Promise<void> } | undefined {
-  if (sharedBackend) return sharedBackend;
   try {
-    sharedBackend = startPool(options, options.workers ?? defaultWorkerCount());
+    return startShared(options);
   } catch {
     return undefined;
   }
+}
+
+/** The page's shared worker, started now if need be; throws what `new Worker` threw. */
+function startShared(options: LayoutEngineOptions): WarmingBackend {
+  if (sharedBackend) return sharedBackend;
+  const backend = startPool(options, options.workers ?? defaultWorkerCount());
+  sharedBackend = backend;
   // A worker that fails later (script 404, CSP) is dropped, so the next engine tries afresh.
-  const backend = sharedBackend;
   backend.warm.catch(() => {
     if (sharedBackend === backend) sharedBackend = undefined;
   });
@@ -319,21 +324,13 @@ export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEng
     }
   };
 
-  if (options.mainThread !== true && options.shared === true) {
-    const shared = preloadLayout(options);
-    if (shared && sharedBackend) {
-      backend = sharedBackend;
-      ownsBackend = false;
-      warmRounds = shared.warm;
-    } else {
-      fellBack = true;
-      options.onFallback?.(new Error('No layout worker could be started on this page.'));
-    }
-  } else if (options.mainThread !== true) {
+  if (options.mainThread !== true) {
     try {
-      const own = startPool(options, options.workers ?? 1);
-      backend = own;
-      warmRounds = own.warm;
+      const started =
+        options.shared === true ? startShared(options) : startPool(options, options.workers ?? 1);
+      backend = started;
+      ownsBackend = options.shared !== true;
+      warmRounds = started.warm;
     } catch (error) {
       // CSP (`worker-src`), Trusted Types (a string URL without a policy) or no Worker at all.
       fellBack = true;

@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { centreOnMinimapPoint, minimapFrame, minimapTransform } from '../../src/core/minimap.ts';
+import {
+  centreOnMinimapPoint,
+  minimapFrame,
+  minimapShown,
+  minimapTransform,
+} from '../../src/core/minimap.ts';
 
 const bounds = { x: 0, y: 0, width: 1000, height: 2000 };
 
@@ -26,4 +31,14 @@ test('clicking a minimap point centres the screen on it and keeps the zoom', () 
   // World point (500, 1000) must land at the screen centre (200, 150).
   assert.equal(500 * view.zoom + view.x, 200);
   assert.equal(1000 * view.zoom + view.y, 150);
+});
+
+test('minimapShown: on and off as told; auto only when the content does not fit at zoom 1', () => {
+  const canvas = { width: 800, height: 600 };
+  assert.equal(minimapShown('on', { width: 10, height: 10 }, canvas), true);
+  assert.equal(minimapShown('off', { width: 5000, height: 5000 }, canvas), false);
+  assert.equal(minimapShown('auto', { width: 700, height: 500 }, canvas), false);
+  assert.equal(minimapShown('auto', { width: 700, height: 601 }, canvas), true);
+  assert.equal(minimapShown('auto', { width: 801, height: 10 }, canvas), true);
+  assert.equal(minimapShown('auto', { width: 10, height: 10 }, undefined), true);
 });
