@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { build, preview } from 'vite';
 import { chromium, type Browser } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../../../scripts/chromium.mjs';
+import { median } from './median.ts';
 
 /**
  * The designer's benchmark in Chromium (issue 5): builds bench/browser/ with Vite (a production
@@ -19,7 +18,7 @@ import { chromiumArgs, chromiumPath } from '../../../scripts/chromium.mjs';
  */
 
 const root = new URL('../../..', import.meta.url).pathname;
-const dist = join(root, 'dist/designer-bench');
+const configFile = join(root, 'packages/designer/bench/vite.bench.config.ts');
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -34,43 +33,6 @@ const warmProfile = process.argv.includes('--warm-profile');
 const delays = arg('delays', '0,1500').split(',').map(Number);
 /** Layout workers of the page (`preloadLayout({ workers })`); the designer's default when absent. */
 const workers = process.argv.includes('--workers') ? `&workers=${arg('workers', '1')}` : '';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-};
-
-function serve(): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
-    let file = join(dist, path);
-    if (!file.startsWith(dist) || !existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    if (statSync(file).isDirectory()) file = join(file, 'index.html');
-    res.writeHead(200, {
-      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'cache-control': 'max-age=3600',
-    });
-    createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      resolve({ server, url: `http://127.0.0.1:${port}/` });
-    }),
-  );
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 interface PageResult {
   readonly ms?: number;
@@ -116,13 +78,11 @@ async function measure(
 type BenchGlobals = { __benchResult?: unknown; __benchError?: string };
 
 export async function main(): Promise<void> {
-  const built = spawnSync(
-    join(root, 'node_modules/.bin/vite'),
-    ['build', '--config', join(root, 'packages/designer/bench/vite.bench.config.ts')],
-    { cwd: root, stdio: 'inherit' },
-  );
-  if (built.status !== 0) throw new Error('vite build of the benchmark page failed');
-  const { server, url } = await serve();
+  await build({ configFile });
+  // Vite's preview server: the build's files, on a free port of 127.0.0.1.
+  const server = await preview({ configFile, preview: { host: '127.0.0.1', port: 4190 } });
+  const url = server.resolvedUrls?.local[0];
+  if (!url) throw new Error('vite preview gave no local URL for the benchmark page');
   const browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs] });
   const shared = warmProfile
     ? await browser.newContext({ viewport: { width: 1280, height: 800 } })
@@ -183,7 +143,7 @@ export async function main(): Promise<void> {
     }
   } finally {
     await browser.close();
-    server.close();
+    await server.close();
   }
 }
 

@@ -6,6 +6,7 @@ import { REQUIRED_OPTIONS, TUNED_OPTIONS, type ElkOptions } from '../src/core/la
 import { finishLayout, prepareLayout } from '../src/core/layout-flow.ts';
 import type { LayoutResult } from '../src/core/layout-result.ts';
 import { generateFlow } from './layout-flows.ts';
+import { median } from './median.ts';
 
 /**
  * Layout benchmark (Node, elkjs directly, no worker): ELK time for generated block-structured
@@ -17,12 +18,6 @@ import { generateFlow } from './layout-flows.ts';
  */
 
 const elk = new ELK();
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /** Proper crossings between horizontal and vertical segments of different edges. */
 export function countCrossings(result: LayoutResult): number {

@@ -6,6 +6,7 @@ import { timelineOf } from '../src/core/run-timeline.ts';
 import { overlayOf } from '../src/core/run-overlay.ts';
 import { loopIterationsOf, resolvedChoice } from '../src/core/iteration-choice.ts';
 import { recorder } from '../test/core/recorded-runs.ts';
+import { median } from './median.ts';
 
 /**
  * What a live `.run` costs per event: a host reassigns `.run` with the stream one event longer.
@@ -23,12 +24,6 @@ function arg(name: string, fallback: string): string {
 
 const sizes = arg('sizes', '500,2000').split(',').map(Number);
 const runs = Number(arg('runs', '5'));
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 function time(fn: () => void): number {
   const start = performance.now();
