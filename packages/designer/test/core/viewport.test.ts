@@ -54,8 +54,12 @@ test('fitRectAvoiding keeps the content clear of the corner box when a plain fit
   // A flow that fits clear of the box keeps the plain fit.
   const small = { x: 0, y: 0, width: 200, height: 100 };
   assert.deepEqual(fitRectAvoiding(small, 1000, 800, corner), fitRect(small, 1000, 800));
-  // A tall flow goes left of the box.
-  const tall = { x: 0, y: 0, width: 900, height: 3000 };
-  const t = fitRectAvoiding(tall, 1000, 800, corner);
-  assert.ok(t.x + tall.width * t.zoom <= 1000 - corner.width + 1e-9);
+  // A squarish flow that a plain fit puts under the box goes into the strip left of it, which
+  // shows it larger than the strip above.
+  const square = { x: 0, y: 0, width: 1000, height: 1000 };
+  const plain = fitRect(square, 1000, 800);
+  assert.ok(plain.x + square.width * plain.zoom > 1000 - corner.width, 'plain fit overlaps');
+  const t = fitRectAvoiding(square, 1000, 800, corner);
+  assert.ok(t.x + square.width * t.zoom <= 1000 - corner.width + 1e-9);
+  assert.ok(t.zoom > fitRect(square, 1000, 800 - corner.height).zoom);
 });
