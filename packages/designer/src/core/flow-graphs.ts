@@ -1,0 +1,140 @@
+import { isContainer, type Edge, type FlowNode } from '@millrace/engine';
+import { EditError, type MutableGraph } from './flow-edit.ts';
+
+/**
+ * Finding the graphs of a flow document (its main graph, container bodies, a try's catch and
+ * finally regions, onFailure) and the nodes in them, on a draft or on a plain document. Graph
+ * keys are those of the engine's `indexFlow`: '' (main), 'onFailure', `<container>`,
+ * `<try>#catch`, `<try>#finally`.
+ */
+
+type Holder = { nodes?: unknown; edges?: unknown };
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A node found in a document: the node, the graph holding it and that graph's key. */
+export interface Located {
+  readonly node: FlowNode;
+  readonly graph: MutableGraph;
+  readonly key: string;
+  readonly index: number;
+}
+
+/** The sub-graphs a node owns, with their keys (a try: body, catch, finally). */
+export function regionsOf(node: unknown): { key: string; holder: Holder }[] {
+  if (!isObject(node) || typeof node['id'] !== 'string' || !isContainer(node as { type: string }))
+    return [];
+  const id = node['id'];
+  const out: { key: string; holder: Holder }[] = [{ key: id, holder: node as Holder }];
+  if (node['type'] === 'try') {
+    if (isObject(node['catch'])) out.push({ key: `${id}#catch`, holder: node['catch'] as Holder });
+    if (isObject(node['finally']))
+      out.push({ key: `${id}#finally`, holder: node['finally'] as Holder });
+  }
+  return out;
+}
+
+/** Every graph of a document, parents first, with its key. */
+export function graphsOf(flow: unknown): { key: string; graph: MutableGraph }[] {
+  const out: { key: string; graph: MutableGraph }[] = [];
+  const visit = (key: string, holder: Holder): void => {
+    const graph = holder as MutableGraph;
+    out.push({ key, graph });
+    const nodes = Array.isArray(holder.nodes) ? (holder.nodes as unknown[]) : [];
+    for (const n of nodes) for (const r of regionsOf(n)) visit(r.key, r.holder);
+  };
+  if (isObject(flow)) {
+    visit('', flow as Holder);
+    if (isObject(flow['onFailure'])) visit('onFailure', flow['onFailure'] as Holder);
+  }
+  return out;
+}
+
+/** The graph with this key, or undefined. */
+export function findGraph(flow: unknown, key: string): MutableGraph | undefined {
+  return graphsOf(flow).find((g) => g.key === key)?.graph;
+}
+
+/** The graph with this key, made ready for nodes and edges; throws E_EDIT_UNKNOWN_GRAPH. */
+export function graphAt(flow: unknown, key: string): MutableGraph {
+  let graph = findGraph(flow, key);
+  if (!graph && (key.endsWith('#catch') || key.endsWith('#finally'))) {
+    // A try's empty catch/finally region is created on first use.
+    const [owner, region] = key.split('#') as [string, 'catch' | 'finally'];
+    const found = locate(flow, owner);
+    if (found?.node.type === 'try') {
+      const node = found.node as unknown as Record<string, unknown>;
+      node[region] = { nodes: [], edges: [] };
+      graph = node[region] as MutableGraph;
+    }
+  }
+  if (!graph && key === 'onFailure' && isObject(flow)) {
+    (flow as Record<string, unknown>)['onFailure'] = { nodes: [], edges: [] };
+    graph = (flow as Record<string, unknown>)['onFailure'] as MutableGraph;
+  }
+  if (!graph)
+    throw new EditError('E_EDIT_UNKNOWN_GRAPH', `There is no graph "${key}" in the flow.`, key);
+  if (!Array.isArray(graph.nodes)) graph.nodes = [];
+  return graph;
+}
+
+/** Finds a node by id in any graph. */
+export function locate(flow: unknown, id: string): Located | undefined {
+  for (const { key, graph } of graphsOf(flow)) {
+    const nodes = Array.isArray(graph.nodes) ? graph.nodes : [];
+    const index = nodes.findIndex((n) => isObject(n) && n.id === id);
+    if (index >= 0) return { node: nodes[index] as FlowNode, graph, key, index };
+  }
+  return undefined;
+}
+
+/** Like `locate`, but throws E_EDIT_UNKNOWN_NODE. */
+export function mustLocate(flow: unknown, id: string): Located {
+  const found = locate(flow, id);
+  if (!found)
+    throw new EditError('E_EDIT_UNKNOWN_NODE', `There is no step "${id}" in the flow.`, id);
+  return found;
+}
+
+/** The edges of a graph, created when missing. */
+export function edgesOf(graph: MutableGraph): Edge[] {
+  if (!Array.isArray(graph.edges)) graph.edges = [];
+  return graph.edges as Edge[];
+}
+
+/** Every node id used anywhere in the document (nested ones included). */
+export function allNodeIds(flow: unknown): Set<string> {
+  const ids = new Set<string>();
+  for (const { graph } of graphsOf(flow)) {
+    for (const n of Array.isArray(graph.nodes) ? graph.nodes : []) {
+      if (isObject(n) && typeof n.id === 'string') ids.add(n.id);
+    }
+  }
+  return ids;
+}
+
+/** The ids of a node and of everything nested inside it. */
+export function nestedIds(node: unknown): string[] {
+  const out: string[] = [];
+  const visit = (n: unknown): void => {
+    if (!isObject(n) || typeof n['id'] !== 'string') return;
+    out.push(n['id']);
+    for (const r of regionsOf(n)) {
+      for (const child of Array.isArray(r.holder.nodes) ? (r.holder.nodes as unknown[]) : [])
+        visit(child);
+    }
+  };
+  visit(node);
+  return out;
+}
+
+/** True when graph `key` lies inside node `id` (at any depth). */
+export function graphIsInside(flow: unknown, key: string, id: string): boolean {
+  const found = locate(flow, id);
+  if (!found) return false;
+  const inner = new Set(nestedIds(found.node));
+  const owner = key.split('#')[0]!;
+  return key !== '' && key !== 'onFailure' && inner.has(owner);
+}
