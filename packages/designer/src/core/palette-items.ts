@@ -120,3 +120,27 @@ export function filterPalette(groups: readonly PaletteGroup[], query: string): P
     }))
     .filter((g) => g.items.length > 0);
 }
+
+/**
+ * The item Enter in the search field picks: the best match over all groups — a title match
+ * before a type match before a description match (typing "http request" means the action,
+ * not the webhook trigger that mentions HTTP requests).
+ */
+export function bestMatch(groups: readonly PaletteGroup[], query: string): PaletteItem | undefined {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  let best: { item: PaletteItem; score: number } | undefined;
+  for (const g of filterPalette(groups, query)) {
+    for (const item of g.items) {
+      const title = item.title.toLowerCase();
+      const score = words.every((w) => title.includes(w))
+        ? title.startsWith(words[0] ?? '')
+          ? 0
+          : 1
+        : words.every((w) => item.type.toLowerCase().includes(w))
+          ? 2
+          : 3;
+      if (!best || score < best.score) best = { item, score };
+    }
+  }
+  return best?.item;
+}

@@ -2,6 +2,8 @@ import type { SuspensionKind } from '@millrace/engine';
 import type { AttemptOutcome, TimelineSegmentKind } from '../core/run-timeline.ts';
 import { formatClockIntl, formatDurationIntl, formatTickIntl } from '../core/time-format.ts';
 import type { TimelineRowText, TimelineSegmentText } from './run-timeline-view.ts';
+import { DEFAULT_EDITING_STRINGS, type EditingStrings } from './editing-strings.ts';
+import { DEFAULT_PALETTE_STRINGS, type PaletteStrings } from './flow-palette.ts';
 
 /**
  * Every user-facing text of `<flow-designer>`: the `strings` property replaces any of them
@@ -10,7 +12,7 @@ import type { TimelineRowText, TimelineSegmentText } from './run-timeline-view.t
  */
 
 /** Replaceable user-facing strings (i18n). */
-export interface DesignerStrings {
+export interface DesignerStrings extends EditingStrings, PaletteStrings {
   readonly untitled: string;
   readonly noFlow: string;
   readonly nodeCount: (n: number) => string;
@@ -71,6 +73,8 @@ const SEGMENT_KINDS: Readonly<Record<TimelineSegmentKind, string>> = {
 };
 
 export const DEFAULT_STRINGS: DesignerStrings = {
+  ...DEFAULT_EDITING_STRINGS,
+  ...DEFAULT_PALETTE_STRINGS,
   untitled: 'Untitled flow',
   noFlow: 'No flow loaded.',
   nodeCount: (n) => (n === 1 ? '1 node' : `${n} nodes`),

@@ -66,6 +66,16 @@ const ARROWS: Readonly<Record<string, FocusDirection>> = {
 };
 import { createLayoutEngine, type LayoutEngine } from '../layout/layout-client.ts';
 import { isLayoutStale } from '../layout/layout-errors.ts';
+import { EditingController } from './editing-controller.ts';
+import {
+  EditError,
+  type EdgeRef,
+  type EditResult,
+  type EditTarget,
+  type InsertAt,
+} from '../core/flow-edit.ts';
+import { edgeRefOf } from '../core/edit-geometry.ts';
+import { toWorld } from '../core/viewport.ts';
 
 /** The part of a flow definition this element reads so far. */
 export interface FlowLike {
@@ -93,9 +103,21 @@ const FAR_SETTLE_MS = 200;
  */
 export class FlowDesignerBase extends LitElement {
   static override styles = designerStyles;
+  /** Inside a `<form>` the designer submits its flow as JSON under its `name`. */
+  static formAssociated = true;
 
-  /** The flow to show (a `millrace.flow/v1` document). */
+  /**
+   * The flow to show and edit (a `millrace.flow/v1` document). Each edit replaces it with the
+   * next document (and reports it in `flow-change`); a controlled host sets it back after each
+   * change, an uncontrolled one reads it when it needs it.
+   */
   @property({ attribute: false }) flow: FlowLike | undefined = undefined;
+
+  /** The flow an uncontrolled designer starts with (and returns to on a form reset). */
+  @property({ attribute: false }) defaultFlow: FlowLike | undefined = undefined;
+
+  /** The form field name the flow JSON is submitted under. */
+  @property({ reflect: true }) name: string | undefined = undefined;
 
   /** The host's actions (ports, titles, icons). */
   @property({ attribute: false }) catalog: ActionCatalog | undefined = undefined;
@@ -106,6 +128,7 @@ export class FlowDesignerBase extends LitElement {
   /** Replaces any of the default strings. */
   @property({ attribute: false }) strings: Partial<DesignerStrings> = {};
 
+  /** Shows the flow without any editing affordance; every edit is refused. */
   @property({ type: Boolean, reflect: true }) readonly = false;
 
   /**
@@ -177,6 +200,38 @@ export class FlowDesignerBase extends LitElement {
   private computedDiagnostics: readonly Diagnostic[] = [];
   private pendingLayout: Promise<void> = Promise.resolve();
 
+  private readonly internals: ElementInternals | undefined =
+    typeof this.attachInternals === 'function' ? this.attachInternals() : undefined;
+  /** Set by the form when a disabled fieldset holds the designer. */
+  private formDisabled = false;
+
+  /** Editing: the session, keys, drags, palette and inline rename (editing-controller.ts). */
+  private readonly editing = new EditingController({
+    element: this,
+    flow: () => this.flow as FlowDefinition | undefined,
+    setFlow: (flow) => {
+      this.flow = flow;
+    },
+    catalog: () => this.catalog,
+    editable: () => this.editable,
+    layout: () => this.layout,
+    viewport: () => this.viewport,
+    strings: () => this.text,
+    selection: () => this.selected,
+    setSelection: (ids) => this.setSelection(ids),
+    focusNode: (id) => this.focusNode(id),
+    toCanvas: (clientX, clientY) => {
+      const box = this.renderRoot.querySelector('svg.canvas')?.getBoundingClientRect();
+      return box && toWorld(this.viewport, clientX - box.left, clientY - box.top);
+    },
+    diagnostics: () => this.currentDiagnostics(),
+  });
+
+  /** False when `readonly` or disabled by its form: no editing affordance, every edit refused. */
+  get editable(): boolean {
+    return !this.readonly && !this.formDisabled;
+  }
+
   /** Resolves when the layout requested by the last change of `flow` or `catalog` is drawn. */
   get layoutComplete(): Promise<void> {
     return this.updateComplete.then(() => this.pendingLayout);
@@ -209,6 +264,15 @@ export class FlowDesignerBase extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    // Uncontrolled: the designer starts from `defaultFlow` and owns the document from there.
+    if (changed.has('defaultFlow') && this.flow === undefined && this.defaultFlow !== undefined) {
+      this.flow = this.defaultFlow;
+      (changed as PropertyValues).set('flow', undefined);
+    }
+    // A document from the host (not one the editor produced): a new editing history.
+    if (changed.has('flow') && this.flow !== this.editing.editor.flow) {
+      this.editing.editor.reset(this.flow as FlowDefinition | undefined);
+    }
     if (changed.has('run')) this.foldRun(changed.has('iterationChoice'));
     if (changed.has('flow')) {
       // A different flow (not an edit of this one) is fitted again once laid out.
@@ -234,6 +298,7 @@ export class FlowDesignerBase extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('flow')) this.updateFormValue();
     if (changed.has('flow') && this.flow) {
       this.dispatchEvent(
         new CustomEvent('flow-validate', {
@@ -551,6 +616,11 @@ export class FlowDesignerBase extends LitElement {
 
   /** Zoom keys anywhere in the designer but in its form controls: `+`/`=` in, `-` out, `0` fit. */
   private onCanvasKey = (e: KeyboardEvent): void => {
+    if (this.editing.handleKey(e)) {
+      e.preventDefault();
+      e.stopPropagation();
+      return;
+    }
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const target = e.composedPath()[0];
     if (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement) return;
@@ -568,6 +638,17 @@ export class FlowDesignerBase extends LitElement {
     action();
   };
 
+  /**
+   * A card reached by keyboard becomes the selection, so the editing keys act on the card that
+   * has focus (a click selects through its own handler, with shift extending).
+   */
+  private onFocusIn = (e: FocusEvent): void => {
+    const target = e.composedPath()[0];
+    if (!(target instanceof SVGGElement) || !target.matches('g.node:focus-visible')) return;
+    const id = target.getAttribute('data-node-id');
+    if (id !== null && !this.selected.includes(id)) this.setSelection([id]);
+  };
+
   /** Pointer input, canvas-relative, to the pan/pinch gesture (core/pan-zoom-gesture.ts). */
   private localPoint(e: PointerEvent): { x: number; y: number } {
     const box = (e.currentTarget as Element).getBoundingClientRect();
@@ -576,6 +657,8 @@ export class FlowDesignerBase extends LitElement {
 
   private onPointerDown = (e: PointerEvent): void => {
     if (e.pointerType === 'mouse' && e.button !== 0) return;
+    // Ports start a connection, cards a move, shift on the background a lasso.
+    if (this.editing.pointerDown(e)) return;
     const onNode = (e.target as Element).closest('g.node') !== null;
     if (!this.gesture.down(e.pointerId, this.localPoint(e), onNode)) return;
     try {
@@ -609,6 +692,18 @@ export class FlowDesignerBase extends LitElement {
   /** Selects a node (adding to the selection with `extend`); `undefined` clears it. */
   private select(id: string | undefined, extend: boolean): void {
     const next = id === undefined ? [] : extend ? [...new Set([...this.selected, id])] : [id];
+    this.setSelection(next);
+  }
+
+  /** Ids of the selected steps. */
+  get selection(): readonly string[] {
+    return this.selected;
+  }
+
+  /** Selects these steps (`selection-change` reports it). */
+  setSelection(ids: readonly string[]): void {
+    const next = [...ids];
+    if (next.length > 0) this.editing.selectedEdge = undefined;
     if (next.length === this.selected.length && next.every((x, i) => x === this.selected[i]))
       return;
     this.selected = next;
@@ -619,6 +714,168 @@ export class FlowDesignerBase extends LitElement {
         detail: { selected: next },
       }),
     );
+  }
+
+  /** Focuses a step's card (after the next render when it is not drawn yet). */
+  focusNode(id: string): void {
+    const find = () =>
+      this.renderRoot.querySelector<SVGGElement>(`g.node[data-node-id="${CSS.escape(id)}"]`) ??
+      this.renderRoot.querySelector<SVGGElement>(
+        `g.node[data-node-id="${CSS.escape(`trigger:${id}`)}"]`,
+      );
+    const card = find();
+    if (card) card.focus();
+    else void this.updateComplete.then(() => find()?.focus());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Editing (README: "Editing"). Every command goes through the editing session: it can be
+  // vetoed (`flow-before-change`), is reported (`flow-change`) and undone. Called by the host,
+  // a refused command throws its EditError (`code`, `message`); from the UI it is announced.
+
+  /** Whether there is an edit to undo / redo. */
+  get canUndo(): boolean {
+    return this.editable && this.editing.editor.canUndo;
+  }
+
+  get canRedo(): boolean {
+    return this.editable && this.editing.editor.canRedo;
+  }
+
+  undo(): void {
+    this.editing.undo();
+  }
+
+  redo(): void {
+    this.editing.redo();
+  }
+
+  private unwrap(result: EditResult | EditError | undefined): EditResult | undefined {
+    if (result instanceof EditError) throw result;
+    return result;
+  }
+
+  /**
+   * Adds a step: a type from the palette (`'slack.post'`, `'if'`) or a whole node, at `at`
+   * (default: after the selected step, on the selected edge, or at the end of the flow).
+   */
+  addNode(typeOrNode: string | FlowNode, at?: InsertAt): EditResult {
+    return this.unwrap(this.editing.insert(typeOrNode, at, { throwRefusal: true }))!;
+  }
+
+  addTrigger(kindOrTrigger: Trigger['kind'] | Trigger): EditResult {
+    return this.unwrap(this.editing.addTrigger(kindOrTrigger, { throwRefusal: true }))!;
+  }
+
+  /** Removes steps (or triggers), reconnecting each chain around them where unambiguous. */
+  removeNodes(ids: readonly string[]): EditResult {
+    return this.unwrap(this.editing.removeNodes(ids, { throwRefusal: true }))!;
+  }
+
+  removeEdges(edges: readonly EdgeRef[]): EditResult {
+    return this.unwrap(this.editing.removeEdges(edges, { throwRefusal: true }))!;
+  }
+
+  /** Connects two steps; refused with the reason when it would break the format's rules. */
+  connect(edge: EdgeRef): EditResult {
+    return this.unwrap(this.editing.connect(edge, { throwRefusal: true }))!;
+  }
+
+  /** Moves steps to another place: an edge, a port, into a container (`{ kind: 'graph' }`). */
+  moveNodes(ids: readonly string[], at: InsertAt): EditResult {
+    return this.unwrap(this.editing.move(ids, at, { throwRefusal: true }))!;
+  }
+
+  /** Sets (or with `undefined` removes) a value inside a step or trigger: `['input', 'url']`. */
+  setProperty(
+    target: EditTarget | string,
+    path: readonly (string | number)[],
+    value: unknown,
+  ): EditResult {
+    const t: EditTarget = typeof target === 'string' ? { kind: 'node', id: target } : target;
+    return this.unwrap(this.editing.setProperty(t, path, value, { throwRefusal: true }))!;
+  }
+
+  /** Sets a step's (or trigger's) display name. */
+  renameNode(target: EditTarget | string, name: string): EditResult {
+    const t: EditTarget = typeof target === 'string' ? { kind: 'node', id: target } : target;
+    return this.unwrap(this.editing.rename(t, name, { throwRefusal: true }))!;
+  }
+
+  /** Changes a step's id, rewriting its edges and every `$<nodes.id...>` reference. */
+  changeNodeId(from: string, to: string): EditResult {
+    return this.unwrap(this.editing.changeId(from, to, { throwRefusal: true }))!;
+  }
+
+  /** The selection as clipboard text (flow JSON); also put on the clipboard. */
+  copy(): string | undefined {
+    return this.editing.copy();
+  }
+
+  cut(): string | undefined {
+    return this.editable ? this.editing.cut() : undefined;
+  }
+
+  /** Pastes flow JSON (default: what was copied last on this page) after the selection. */
+  paste(text?: string, at?: InsertAt): EditResult | undefined {
+    return this.unwrap(this.editing.paste(text, at, { throwRefusal: true }));
+  }
+
+  duplicate(): EditResult | undefined {
+    return this.unwrap(this.editing.duplicate({ throwRefusal: true }));
+  }
+
+  /** Opens the palette to add a step at `at` (default: after the selection). */
+  openPalette(at?: InsertAt): void {
+    this.editing.openPalette(at ?? 'auto');
+  }
+
+  /** Starts the inline rename of a step (F2, double-click). */
+  startRename(id: string): void {
+    this.editing.startRename(id);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Form association
+
+  private updateFormValue(): void {
+    const internals = this.internals;
+    if (!internals || typeof internals.setFormValue !== 'function') return;
+    const flow = this.flow;
+    internals.setFormValue(flow === undefined ? null : JSON.stringify(flow));
+    const errors = flow ? this.currentDiagnostics().filter((d) => d.severity === 'error') : [];
+    if (errors.length > 0) internals.setValidity({ customError: true }, errors[0]!.message);
+    else internals.setValidity({});
+  }
+
+  /** The form's view of the designer (form-associated custom element). */
+  get form(): HTMLFormElement | null {
+    return this.internals?.form ?? null;
+  }
+
+  get validity(): ValidityState | undefined {
+    return this.internals?.validity;
+  }
+
+  get validationMessage(): string {
+    return this.internals?.validationMessage ?? '';
+  }
+
+  checkValidity(): boolean {
+    return this.internals?.checkValidity() ?? true;
+  }
+
+  reportValidity(): boolean {
+    return this.internals?.reportValidity() ?? true;
+  }
+
+  formResetCallback(): void {
+    this.flow = this.defaultFlow;
+  }
+
+  formDisabledCallback(disabled: boolean): void {
+    this.formDisabled = disabled;
+    this.requestUpdate();
   }
 
   private openNode(id: string, overlay: NodeOverlay | undefined): void {
@@ -644,11 +901,16 @@ export class FlowDesignerBase extends LitElement {
         aria-label=${t.canvas(name)}
         aria-keyshortcuts="+ - 0"
         @keydown=${this.onCanvasKey}
+        @focusin=${this.onFocusIn}
+        @paste=${this.editing.onPaste}
+        @copy=${this.editing.onCopy}
+        @cut=${this.editing.onCopy}
       >
         <div class="top">
           <header part="toolbar">${name}</header>
           <span class="count">${t.nodeCount(count)}</span>
           <span class="tools" role="toolbar">
+            ${this.editing.renderTools()}
             <button
               part="button zoom-out"
               aria-label=${t.zoomOut}
@@ -688,16 +950,35 @@ export class FlowDesignerBase extends LitElement {
           </span>
         </div>
         ${this.layoutError ? html`<div class="empty" role="alert">${t.layoutFailed}</div>` : nothing}
-        ${this.renderCanvas()} ${this.renderMinimap()} ${this.renderTimeline()}
+        ${this.renderCanvas()} ${this.renderEmptyFlow(count)} ${this.editing.renderPalette()}
+        ${this.editing.renderRename()} ${this.renderMinimap()} ${this.renderTimeline()}
         <div class="sr-only" part="live" role="status" aria-live="polite">
           ${this.runAnnouncement()}
         </div>
         <div class="sr-only" part="iteration-live" role="status" aria-live="polite">
           ${this.iterationAnnouncement}
         </div>
+        <div class="sr-only" part="edit-live" role="status" aria-live="polite">
+          ${this.editing.announcement}
+        </div>
         <div class="outline-slot"></div>
       </section>
     `;
+  }
+
+  /** A flow without steps: a button that opens the palette (when editable). */
+  private renderEmptyFlow(count: number) {
+    if (count > 0 || !this.editable) return nothing;
+    const t = this.text;
+    return html`<div class="empty-flow" part="empty-flow">
+      <p>${t.emptyFlow}</p>
+      <button
+        part="button add-first"
+        @click=${() => this.editing.openPalette({ kind: 'graph', graph: '' })}
+      >
+        ${t.addFirstStep}
+      </button>
+    </div>`;
   }
 
   /** What the live region says: the run's status, for screen-reader users. */
@@ -807,6 +1088,7 @@ export class FlowDesignerBase extends LitElement {
             (e) => this.renderEdge(e, marks.edges.get(e.id), far),
           )}
         </g>
+        ${this.editing.renderCanvasLayer(layout, far)}
       </g>
     </svg>`;
   }
@@ -816,8 +1098,18 @@ export class FlowDesignerBase extends LitElement {
     // Drawn from rim to rim of the port dots: the tip would cover the target's dot otherwise.
     const points = trimStart(trimEnd(e.points, PORT_RADIUS), PORT_RADIUS);
     const line = edgePath(points);
-    return svg`<g part="edge edge-${e.kind}${mark ? ' edge-invalid' : ''}" class="edge${mark ? ` edge-invalid severity-${mark.severity}` : ''}" data-edge-id=${e.id} data-from=${e.from} data-to=${e.to} data-severity=${mark?.severity ?? nothing}>
-      ${mark ? svg`<title>${mark.diagnostics.map((d) => d.message).join('\n')}</title><path class="edge-hit" d=${line}></path>` : nothing}
+    const editable = this.editable && e.kind === 'flow';
+    return svg`<g part="edge edge-${e.kind}${mark ? ' edge-invalid' : ''}" class="edge${mark ? ` edge-invalid severity-${mark.severity}` : ''}" data-edge-id=${e.id} data-from=${e.from} data-to=${e.to} data-severity=${mark?.severity ?? nothing}
+      @click=${
+        editable
+          ? (ev: MouseEvent) => {
+              ev.stopPropagation();
+              this.editing.selectEdge(edgeRefOf(e));
+            }
+          : nothing
+      }>
+      ${mark ? svg`<title>${mark.diagnostics.map((d) => d.message).join('\n')}</title>` : nothing}
+      ${mark || editable ? svg`<path class="edge-hit" d=${line}></path>` : nothing}
       <path class="edge-line" d=${line}></path>
       ${far ? nothing : svg`<path class="edge-arrow" d=${arrowHeadPath(points)}></path>`}
       ${
@@ -904,6 +1196,12 @@ export class FlowDesignerBase extends LitElement {
       onClick: (e: MouseEvent) => {
         // The canvas handles clicks on its background; a node click ends here.
         e.stopPropagation();
+        // The click that ends a drag (a move, a connection) is not a click.
+        if (this.editing.consumeDragClick()) return;
+        if (e.detail === 2) {
+          this.editing.startRename(n.id.startsWith('trigger:') ? n.id.slice(8) : n.id);
+          return;
+        }
         this.select(n.id, e.shiftKey || e.metaKey || e.ctrlKey);
         this.openNode(n.id, overlay);
       },

@@ -23,6 +23,8 @@ export function standaloneSvg(canvas: SVGSVGElement, bounds: Rect): string {
   // At zoom 1 every card shows its details, whatever the zoom on screen.
   copy.classList.remove('far');
   copy.querySelector('g.viewport')?.removeAttribute('transform');
+  // Editing affordances ("+" buttons, drag previews, edge hit areas) are not part of the picture.
+  for (const el of copy.querySelectorAll('.edit-layer, .edge-hit')) el.remove();
   const style = document.createElementNS(SVG_NS, 'style');
   style.textContent = exportCss();
   copy.insertBefore(style, copy.firstChild);

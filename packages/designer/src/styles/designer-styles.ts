@@ -544,6 +544,148 @@ export const designerStyles = css`
   .canvas.far .edge-arrow {
     display: none;
   }
+  /* Editing (elements/editing-controller.ts) */
+  .palette-overlay {
+    position: absolute;
+    z-index: 3;
+    top: 52px;
+    left: 8px;
+    bottom: 8px;
+    width: min(280px, calc(100% - 16px));
+  }
+  .rename {
+    position: absolute;
+    z-index: 4;
+    box-sizing: border-box;
+    height: 28px;
+    padding: 2px 8px;
+    font: inherit;
+    font-weight: 600;
+    color: var(--_fg);
+    background: var(--_card);
+    border: 2px solid var(--_accent);
+    border-radius: 6px;
+  }
+  .empty-flow {
+    position: absolute;
+    top: 50%;
+    left: 50%;
+    transform: translate(-50%, -50%);
+    text-align: center;
+    color: var(--_muted);
+  }
+  .empty-flow button,
+  .top .tools button:disabled {
+    font: inherit;
+  }
+  .empty-flow button {
+    padding: 6px 14px;
+    color: var(--_card);
+    background: var(--_accent);
+    border: 0;
+    border-radius: 6px;
+    cursor: pointer;
+  }
+  .empty-flow button:focus-visible,
+  .rename:focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 2px;
+  }
+  .top .tools button:disabled {
+    opacity: 0.45;
+    cursor: default;
+  }
+  .edge {
+    cursor: pointer;
+  }
+  .edge-selected {
+    fill: none;
+    stroke: var(--_accent);
+    stroke-width: 4;
+    stroke-opacity: 0.45;
+    pointer-events: none;
+  }
+  .plus {
+    cursor: pointer;
+    opacity: 0;
+    transition: opacity 0.12s;
+  }
+  .canvas:hover .plus,
+  .plus.drop-target {
+    opacity: 1;
+  }
+  .plus circle {
+    fill: var(--_card);
+    stroke: var(--_accent);
+    stroke-width: 1.5;
+  }
+  .plus path {
+    stroke: var(--_accent);
+    stroke-width: 1.8;
+    stroke-linecap: round;
+  }
+  .plus:hover circle,
+  .plus.drop-target circle {
+    fill: var(--_accent);
+  }
+  .plus:hover path,
+  .plus.drop-target path {
+    stroke: var(--_card);
+  }
+  .port-out {
+    cursor: crosshair;
+  }
+  .connect-preview line {
+    stroke: var(--_accent);
+    stroke-width: 2;
+    stroke-dasharray: 5 4;
+    pointer-events: none;
+  }
+  .connect-preview.refused line,
+  .connect-preview.refused .connect-target {
+    stroke: var(--_error);
+  }
+  .connect-target {
+    fill: none;
+    stroke: var(--_success);
+    stroke-width: 2;
+    pointer-events: none;
+  }
+  .connect-refusal {
+    fill: var(--_error);
+    font-size: 12px;
+    pointer-events: none;
+  }
+  .lasso {
+    fill: color-mix(in srgb, var(--_accent) 10%, transparent);
+    stroke: var(--_accent);
+    stroke-dasharray: 4 3;
+    pointer-events: none;
+  }
+  .drop-box {
+    fill: none;
+    stroke: var(--_accent);
+    stroke-width: 2;
+    stroke-dasharray: 6 4;
+    pointer-events: none;
+  }
+  .drag-ghost {
+    pointer-events: none;
+  }
+  .drag-ghost rect {
+    fill: var(--_card);
+    stroke: var(--_accent);
+    fill-opacity: 0.92;
+  }
+  .drag-ghost text {
+    fill: var(--_fg);
+    font-size: 12px;
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .plus {
+      transition: none;
+    }
+  }
   .outline-slot {
     display: contents;
   }

@@ -102,7 +102,10 @@ test('formatPreview renders JSON-like text', () => {
 });
 
 test('formatPreview cuts long text with an ellipsis within maxLength', () => {
-  const text = formatPreview(Array.from({ length: 1000 }, (_, i) => i), 20);
+  const text = formatPreview(
+    Array.from({ length: 1000 }, (_, i) => i),
+    20,
+  );
   assert.equal(text.length, 20);
   assert.ok(text.endsWith('…'));
   assert.ok(text.startsWith('[0, 1, 2'));

@@ -1,0 +1,910 @@
+import { html, nothing, svg, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import type { ActionCatalog, Diagnostic, FlowNode, Trigger } from '@millrace/engine';
+import {
+  createFlowEditor,
+  type FlowChangeDetail,
+  type FlowEditor,
+  type RunOptions,
+} from '../core/flow-editor.ts';
+import {
+  EditError,
+  type EdgeRef,
+  type EditResult,
+  type EditTarget,
+  type FlowDocument,
+  type InsertAt,
+} from '../core/flow-edit.ts';
+import {
+  addTrigger,
+  changeNodeId,
+  connect,
+  insertNode,
+  moveNodes,
+  removeEdges,
+  removeNodes,
+  removeTriggers,
+  renameNode,
+  setProperty,
+  type EditContext,
+} from '../core/node-commands.ts';
+import {
+  copyNodes,
+  duplicateNodes,
+  fragmentText,
+  parseClipboard,
+  pasteFragment,
+} from '../core/clipboard.ts';
+import { canConnect } from '../core/connect-rules.ts';
+import { editCommandOf } from '../core/edit-keymap.ts';
+import {
+  cardAt,
+  dropTargetAt,
+  edgeRefOf,
+  insertAtEdge,
+  insertionAfter,
+  insertionAtEnd,
+  nodesInRect,
+  openPorts,
+  polylineMidpoint,
+} from '../core/edit-geometry.ts';
+import { createPointerDrag, type DragPoint, type PointerDrag } from '../core/pointer-drag.ts';
+import { createNode, createTrigger } from '../core/new-node.ts';
+import { allNodeIds, locate } from '../core/flow-graphs.ts';
+import { paletteGroups, type PaletteItem } from '../core/palette-items.ts';
+import type { LayoutResult } from '../core/layout-result.ts';
+import type { Viewport } from '../core/viewport.ts';
+import type { DesignerStrings } from './designer-strings.ts';
+import { defineFlowPalette } from './flow-palette.ts';
+
+/** What the editing controller needs of its designer. */
+export interface EditingHost {
+  readonly element: ReactiveControllerHost & HTMLElement;
+  flow(): FlowDocument | undefined;
+  /** Shows a document the editor produced (an edit, an undo). */
+  setFlow(flow: FlowDocument): void;
+  catalog(): ActionCatalog | undefined;
+  /** False when `readonly` (or the form disabled the designer). */
+  editable(): boolean;
+  layout(): LayoutResult | undefined;
+  viewport(): Viewport;
+  strings(): DesignerStrings;
+  selection(): readonly string[];
+  setSelection(ids: readonly string[]): void;
+  focusNode(id: string): void;
+  /** Client (page) coordinates to canvas coordinates; undefined without a canvas. */
+  toCanvas(clientX: number, clientY: number): DragPoint | undefined;
+  diagnostics(): readonly Diagnostic[];
+}
+
+/** The page-wide clipboard: paste between designers works without clipboard permission. */
+let pageClipboard: string | undefined;
+
+type DragState =
+  | { readonly kind: 'palette'; readonly item: PaletteItem; at?: DragPoint; target?: InsertAt }
+  | { readonly kind: 'move'; readonly ids: readonly string[]; at?: DragPoint; target?: InsertAt }
+  | {
+      readonly kind: 'connect';
+      readonly from: string;
+      readonly port: string;
+      readonly origin: DragPoint;
+      at?: DragPoint;
+      to?: string | undefined;
+      refusal?: string | undefined;
+    }
+  | {
+      readonly kind: 'lasso';
+      readonly origin: DragPoint;
+      at?: DragPoint;
+      readonly extend: boolean;
+    };
+
+function isTextField(target: EventTarget | undefined): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  if (target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
+  if (target instanceof HTMLInputElement) {
+    return !['button', 'checkbox', 'radio', 'submit', 'reset', 'range', 'color'].includes(
+      target.type,
+    );
+  }
+  return false;
+}
+
+/**
+ * The designer's editing, as one Lit controller: it owns the editing session (core/flow-editor),
+ * turns keys, pointer drags and palette picks into commands, and renders the editing
+ * affordances (toolbar buttons, "+" buttons, port handles, the palette, inline rename). The
+ * designer element only composes it.
+ */
+export class EditingController implements ReactiveController {
+  readonly editor: FlowEditor;
+  /** The selected edge, if any (cards are the designer's selection). */
+  selectedEdge: EdgeRef | undefined;
+  /** Where the open palette adds a step; undefined when it is closed. */
+  paletteAt: InsertAt | 'auto' | undefined;
+  /** The node or trigger being renamed inline. */
+  renaming: EditTarget | undefined;
+  /** The last edit or refusal, for the live region. */
+  announcement = '';
+  private drag: DragState | undefined;
+  private readonly pointer: PointerDrag;
+  private pendingPaste: ReturnType<typeof setTimeout> | undefined;
+  private dragEnded = false;
+
+  constructor(private readonly host: EditingHost) {
+    host.element.addController(this);
+    defineFlowPalette();
+    this.editor = createFlowEditor({
+      readonly: () => !host.editable(),
+      beforeChange: (detail) =>
+        host.element.dispatchEvent(
+          new CustomEvent('flow-before-change', {
+            bubbles: true,
+            composed: true,
+            cancelable: true,
+            detail,
+          }),
+        ),
+      changed: (detail) => this.changed(detail),
+    });
+    this.pointer = createPointerDrag({});
+  }
+
+  hostConnected(): void {
+    window.addEventListener('pointermove', this.onWindowMove);
+    window.addEventListener('pointerup', this.onWindowUp);
+    window.addEventListener('pointercancel', this.onWindowCancel);
+  }
+
+  hostDisconnected(): void {
+    window.removeEventListener('pointermove', this.onWindowMove);
+    window.removeEventListener('pointerup', this.onWindowUp);
+    window.removeEventListener('pointercancel', this.onWindowCancel);
+    this.pointer.cancel();
+    this.drag = undefined;
+    clearTimeout(this.pendingPaste);
+  }
+
+  private get ctx(): EditContext {
+    return { catalog: this.host.catalog() };
+  }
+
+  private nameOf = (id: string): string => {
+    const flow = this.host.flow();
+    const found = flow ? locate(flow, id) : undefined;
+    if (found) return found.node.name ?? id;
+    const trigger = flow?.triggers?.find((t) => t.id === id);
+    return trigger?.name ?? id;
+  };
+
+  private changed(detail: FlowChangeDetail): void {
+    this.host.setFlow(detail.flow);
+    const text = this.host.strings().announce(detail.change, this.nameOf);
+    if (text) this.announce(text);
+    this.host.element.dispatchEvent(
+      new CustomEvent('flow-change', { bubbles: true, composed: true, detail }),
+    );
+  }
+
+  private announce(text: string): void {
+    this.announcement = text;
+    this.host.element.requestUpdate();
+  }
+
+  /**
+   * Runs a command through the editing session. Refusals are announced and reported as an
+   * `edit-refused` event; host calls get them thrown (`throwRefusal`).
+   */
+  run(
+    command: (flow: FlowDocument) => EditResult,
+    options: RunOptions & { readonly throwRefusal?: boolean } = {},
+  ): EditResult | EditError {
+    const result = this.editor.run(command, options);
+    if (result instanceof EditError) this.refused(result, options.throwRefusal === true);
+    return result;
+  }
+
+  private refused(error: EditError, rethrow: boolean): void {
+    if (error.code !== 'E_EDIT_NOTHING') {
+      this.announce(this.host.strings().refused(error.message));
+      this.host.element.dispatchEvent(
+        new CustomEvent('edit-refused', { bubbles: true, composed: true, detail: { error } }),
+      );
+    }
+    if (rethrow) throw error;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Commands (the designer's public methods call these)
+
+  undo(): void {
+    const r = this.editor.undo();
+    if (r instanceof EditError) this.refused(r, false);
+  }
+
+  redo(): void {
+    const r = this.editor.redo();
+    if (r instanceof EditError) this.refused(r, false);
+  }
+
+  /** Adds a step of `type` (or a given node) at `at` (default: after the selection). */
+  insert(
+    typeOrNode: string | FlowNode,
+    at?: InsertAt,
+    options: { throwRefusal?: boolean } = {},
+  ): EditResult | EditError {
+    const flow = this.host.flow();
+    const where = at ?? this.defaultInsertion();
+    const node =
+      typeof typeOrNode === 'string'
+        ? createNode(typeOrNode, flow ? allNodeIds(flow) : new Set(), this.host.catalog())
+        : typeOrNode;
+    const result = this.run((f) => insertNode(f, node, where, this.ctx), options);
+    if (!(result instanceof EditError)) this.focusAfterEdit([node.id]);
+    return result;
+  }
+
+  addTrigger(
+    kindOrTrigger: Trigger['kind'] | Trigger,
+    options: { throwRefusal?: boolean } = {},
+  ): EditResult | EditError {
+    const flow = this.host.flow();
+    const trigger =
+      typeof kindOrTrigger === 'string'
+        ? createTrigger(kindOrTrigger, new Set((flow?.triggers ?? []).map((t) => t.id)))
+        : kindOrTrigger;
+    return this.run((f) => addTrigger(f, trigger), options);
+  }
+
+  removeNodes(
+    ids: readonly string[],
+    options: { throwRefusal?: boolean } = {},
+  ): EditResult | EditError {
+    const flow = this.host.flow();
+    // Trigger cards are selected as `trigger:<id>`.
+    const triggers = ids
+      .map((id) => (id.startsWith('trigger:') ? id.slice(8) : id))
+      .filter((id) => flow?.triggers?.some((t) => t.id === id) && !(flow && locate(flow, id)));
+    const nodes = ids.filter((id) => !id.startsWith('trigger:') && !triggers.includes(id));
+    const result =
+      nodes.length > 0
+        ? this.run((f) => removeNodes(f, nodes), options)
+        : this.run((f) => removeTriggers(f, triggers), options);
+    if (!(result instanceof EditError)) this.host.setSelection([]);
+    return result;
+  }
+
+  removeEdges(
+    edges: readonly EdgeRef[],
+    options: { throwRefusal?: boolean } = {},
+  ): EditResult | EditError {
+    const result = this.run((f) => removeEdges(f, edges), options);
+    if (!(result instanceof EditError)) this.selectedEdge = undefined;
+    return result;
+  }
+
+  connect(edge: EdgeRef, options: { throwRefusal?: boolean } = {}): EditResult | EditError {
+    return this.run((f) => connect(f, edge, this.ctx), options);
+  }
+
+  move(
+    ids: readonly string[],
+    at: InsertAt,
+    options: { throwRefusal?: boolean } = {},
+  ): EditResult | EditError {
+    return this.run((f) => moveNodes(f, ids, at, this.ctx), options);
+  }
+
+  setProperty(
+    target: EditTarget,
+    path: readonly (string | number)[],
+    value: unknown,
+    options: { coalesce?: string; throwRefusal?: boolean } = {},
+  ): EditResult | EditError {
+    return this.run((f) => setProperty(f, target, path, value), options);
+  }
+
+  rename(
+    target: EditTarget,
+    name: string,
+    options: { throwRefusal?: boolean } = {},
+  ): EditResult | EditError {
+    return this.run((f) => renameNode(f, target, name), options);
+  }
+
+  changeId(
+    from: string,
+    to: string,
+    options: { throwRefusal?: boolean } = {},
+  ): EditResult | EditError {
+    const result = this.run((f) => changeNodeId(f, from, to), options);
+    if (!(result instanceof EditError)) {
+      this.host.setSelection(this.host.selection().map((id) => (id === from ? to : id)));
+    }
+    return result;
+  }
+
+  /** The clipboard text of the selection (also put on the page's and the system clipboard). */
+  copy(): string | undefined {
+    const flow = this.host.flow();
+    const ids = this.host.selection();
+    if (!flow || ids.length === 0) return undefined;
+    const fragment = copyNodes(flow, ids);
+    if (fragment.nodes.length === 0) return undefined;
+    const text = fragmentText(fragment);
+    pageClipboard = text;
+    void navigator.clipboard?.writeText(text).catch(() => undefined);
+    this.announce(this.host.strings().copied(fragment.nodes.length));
+    return text;
+  }
+
+  cut(): string | undefined {
+    const text = this.copy();
+    if (text !== undefined) this.removeNodes(this.host.selection());
+    return text;
+  }
+
+  /** Pastes clipboard text (default: what was copied last on this page) after the selection. */
+  paste(
+    text = pageClipboard,
+    at?: InsertAt,
+    options: { throwRefusal?: boolean } = {},
+  ): EditResult | EditError | undefined {
+    if (text === undefined) return undefined;
+    let fragment;
+    try {
+      fragment = parseClipboard(text);
+    } catch (error) {
+      if (error instanceof EditError) {
+        this.refused(error, options.throwRefusal === true);
+        return error;
+      }
+      throw error;
+    }
+    const where = at ?? this.defaultInsertion();
+    const result = this.run((f) => pasteFragment(f, fragment, where, this.ctx), options);
+    if (!(result instanceof EditError) && result.change.kind === 'pasted') {
+      this.focusAfterEdit(result.change.ids);
+    }
+    return result;
+  }
+
+  duplicate(options: { throwRefusal?: boolean } = {}): EditResult | EditError | undefined {
+    const ids = this.host.selection();
+    if (ids.length === 0) return undefined;
+    const result = this.run((f) => duplicateNodes(f, ids, this.ctx), options);
+    if (!(result instanceof EditError) && result.change.kind === 'pasted') {
+      this.focusAfterEdit(result.change.ids);
+    }
+    return result;
+  }
+
+  /** Where a new step goes now: after the single selected step, on the selected edge, or at the end. */
+  defaultInsertion(): InsertAt {
+    const flow = this.host.flow();
+    if (!flow) return { kind: 'graph', graph: '' };
+    if (this.selectedEdge) return { kind: 'edge', edge: this.selectedEdge };
+    const selected = this.host.selection();
+    const last = selected[selected.length - 1];
+    if (last !== undefined && locate(flow, last)) {
+      const found = locate(flow, last)!;
+      // A selected empty container takes the step inside.
+      const body = (found.node as unknown as { nodes?: unknown }).nodes;
+      if (Array.isArray(body) && body.length === 0) return { kind: 'graph', graph: last };
+      return insertionAfter(flow, last, this.host.catalog());
+    }
+    return insertionAtEnd(flow, this.host.catalog());
+  }
+
+  /** Selects what an edit added and focuses it once drawn (unless focus went elsewhere meanwhile). */
+  private focusAfterEdit(ids: readonly string[]): void {
+    const id = ids[ids.length - 1];
+    if (id === undefined) return;
+    this.host.setSelection(ids);
+    const shadow = this.host.element.shadowRoot;
+    const before = shadow?.activeElement ?? null;
+    void (this.host.element as unknown as { layoutComplete?: Promise<void> }).layoutComplete?.then(
+      () => {
+        const now = shadow?.activeElement ?? null;
+        if (this.renaming) return;
+        if (now === before || now === null || now.matches('millrace-flow-palette'))
+          this.host.focusNode(id);
+      },
+    );
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Palette
+
+  openPalette(at: InsertAt | 'auto' = 'auto'): void {
+    if (!this.host.editable()) return;
+    this.paletteAt = at;
+    this.host.element.requestUpdate();
+    void this.host.element.updateComplete.then(() =>
+      (
+        this.host.element.shadowRoot?.querySelector('millrace-flow-palette') as HTMLElement | null
+      )?.focus(),
+    );
+  }
+
+  closePalette(): void {
+    if (this.paletteAt === undefined) return;
+    this.paletteAt = undefined;
+    this.host.element.requestUpdate();
+  }
+
+  private pick(item: PaletteItem, at: InsertAt | 'auto' | undefined): void {
+    this.paletteAt = undefined;
+    if (item.kind === 'trigger') this.addTrigger(item.type as Trigger['kind']);
+    else this.insert(item.type, at === 'auto' || at === undefined ? undefined : at);
+    this.host.element.requestUpdate();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Keys
+
+  /** Handles an editing key; true when it did something. */
+  handleKey(e: KeyboardEvent): boolean {
+    const target = e.composedPath()[0];
+    if (isTextField(target)) return false;
+    const command = editCommandOf(e);
+    if (command === undefined) return false;
+    if (command === 'close') {
+      if (this.renaming) this.renaming = undefined;
+      else if (this.paletteAt !== undefined) this.closePalette();
+      else if (this.selectedEdge) this.selectedEdge = undefined;
+      else if (this.host.selection().length > 0) this.host.setSelection([]);
+      else return false;
+      this.host.element.requestUpdate();
+      return true;
+    }
+    if (command === 'copy') return this.copy() !== undefined;
+    if (command === 'select-all') {
+      const flow = this.host.flow();
+      if (!flow) return false;
+      this.host.setSelection((flow.nodes ?? []).map((n) => n.id));
+      return true;
+    }
+    if (!this.host.editable()) return false;
+    const selected = this.host.selection();
+    switch (command) {
+      case 'undo':
+        this.undo();
+        return true;
+      case 'redo':
+        this.redo();
+        return true;
+      case 'delete':
+        if (this.selectedEdge) this.removeEdges([this.selectedEdge]);
+        else if (selected.length > 0) this.removeNodes(selected);
+        else return false;
+        return true;
+      case 'cut':
+        return this.cut() !== undefined;
+      case 'paste':
+        // A real paste also fires a `paste` event with the system clipboard; without one (no
+        // permission, a synthetic key) the page's clipboard is used.
+        clearTimeout(this.pendingPaste);
+        this.pendingPaste = setTimeout(() => this.paste(), 30);
+        return true;
+      case 'duplicate':
+        return this.duplicate() !== undefined;
+      case 'rename': {
+        const id = selected[selected.length - 1];
+        if (id === undefined) return false;
+        this.startRename(id.startsWith('trigger:') ? id.slice(8) : id);
+        return true;
+      }
+      case 'add':
+        this.openPalette();
+        return true;
+      case 'open':
+        return false;
+    }
+  }
+
+  /** A `paste` event: the system clipboard's text. */
+  onPaste = (e: ClipboardEvent): void => {
+    if (isTextField(e.composedPath()[0]) || !this.host.editable()) return;
+    const text = e.clipboardData?.getData('text/plain');
+    clearTimeout(this.pendingPaste);
+    if (!text) {
+      this.paste();
+      return;
+    }
+    e.preventDefault();
+    this.paste(text);
+  };
+
+  /** A `copy`/`cut` event: the selection goes onto the system clipboard as flow JSON. */
+  onCopy = (e: ClipboardEvent): void => {
+    if (isTextField(e.composedPath()[0])) return;
+    const text = e.type === 'cut' && this.host.editable() ? this.cut() : this.copy();
+    if (text === undefined || !e.clipboardData) return;
+    e.clipboardData.setData('text/plain', text);
+    e.preventDefault();
+  };
+
+  // ------------------------------------------------------------------------------------------
+  // Rename
+
+  startRename(id: string): void {
+    if (!this.host.editable()) return;
+    const flow = this.host.flow();
+    const trigger = flow?.triggers?.some((t) => t.id === id);
+    this.renaming =
+      trigger && !(flow && locate(flow, id)) ? { kind: 'trigger', id } : { kind: 'node', id };
+    this.host.element.requestUpdate();
+    void this.host.element.updateComplete.then(() => {
+      const input = this.host.element.shadowRoot?.querySelector<HTMLInputElement>('input.rename');
+      input?.focus();
+      input?.select();
+    });
+  }
+
+  private commitRename(input: HTMLInputElement): void {
+    const target = this.renaming;
+    if (!target) return;
+    this.renaming = undefined;
+    const current = this.nameOf(target.id);
+    if (input.value !== current) this.rename(target, input.value);
+    this.host.element.requestUpdate();
+    this.host.focusNode(target.id);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Pointer: palette drags, moving cards, connecting ports, the lasso
+
+  /** A drag from the palette starts (its `palette-drag-start`). */
+  onPaletteDrag = (
+    e: CustomEvent<{ item: PaletteItem; pointerId: number; clientX: number; clientY: number }>,
+  ): void => {
+    const { item, pointerId, clientX, clientY } = e.detail;
+    this.beginDrag({ kind: 'palette', item }, pointerId, clientX, clientY);
+  };
+
+  /**
+   * A pointer down on the canvas: on an output port it starts a connection, on a card a move,
+   * with shift on the background a lasso. True when editing took the pointer (no pan).
+   */
+  pointerDown(e: PointerEvent): boolean {
+    if (e.pointerType === 'mouse' && e.button !== 0) return false;
+    const el = e.target as Element;
+    const port = el.closest('.port-out');
+    const card = el.closest('g.node');
+    const id = card?.getAttribute('data-node-id') ?? undefined;
+    if (this.host.editable() && port && id !== undefined && !id.startsWith('trigger:')) {
+      const at = this.host.toCanvas(e.clientX, e.clientY);
+      if (!at) return false;
+      this.beginDrag(
+        { kind: 'connect', from: id, port: port.getAttribute('data-port') ?? 'out', origin: at },
+        e.pointerId,
+        e.clientX,
+        e.clientY,
+      );
+      e.stopPropagation();
+      return true;
+    }
+    if (
+      this.host.editable() &&
+      card &&
+      id !== undefined &&
+      !id.startsWith('trigger:') &&
+      !el.closest('.picker')
+    ) {
+      const selected = this.host.selection();
+      const ids = selected.includes(id) ? selected : [id];
+      this.beginDrag({ kind: 'move', ids }, e.pointerId, e.clientX, e.clientY);
+      return false;
+    }
+    if (!card && e.shiftKey) {
+      const at = this.host.toCanvas(e.clientX, e.clientY);
+      if (!at) return false;
+      this.beginDrag(
+        { kind: 'lasso', origin: at, extend: e.ctrlKey || e.metaKey },
+        e.pointerId,
+        e.clientX,
+        e.clientY,
+      );
+      return true;
+    }
+    return false;
+  }
+
+  private beginDrag(state: DragState, pointerId: number, clientX: number, clientY: number): void {
+    this.drag = state;
+    this.pointer.update({
+      onStart: () => this.host.element.requestUpdate(),
+      onMove: (p) => this.dragMove(p),
+      onDrop: (p) => this.dragDrop(p),
+      onClick: () => {
+        this.drag = undefined;
+      },
+      onCancel: () => {
+        this.drag = undefined;
+        this.host.element.requestUpdate();
+      },
+    });
+    this.pointer.down(pointerId, { x: clientX, y: clientY });
+  }
+
+  /** True while a drag started (the canvas then suppresses its click). */
+  get dragging(): boolean {
+    return this.pointer.started;
+  }
+
+  private onWindowMove = (e: PointerEvent): void => {
+    if (!this.pointer.active) return;
+    this.pointer.move(e.pointerId, { x: e.clientX, y: e.clientY });
+  };
+
+  private onWindowUp = (e: PointerEvent): void => {
+    if (!this.pointer.active) return;
+    this.pointer.up(e.pointerId, { x: e.clientX, y: e.clientY });
+  };
+
+  private onWindowCancel = (): void => {
+    this.pointer.cancel();
+  };
+
+  private tolerance(): number {
+    return 12 / this.host.viewport().zoom;
+  }
+
+  private dragMove(client: DragPoint): void {
+    const drag = this.drag;
+    const layout = this.host.layout();
+    const flow = this.host.flow();
+    if (!drag || !layout || !flow) return;
+    const at = this.host.toCanvas(client.x, client.y);
+    if (!at) return;
+    drag.at = at;
+    if (drag.kind === 'palette' || drag.kind === 'move') {
+      drag.target = dropTargetAt(
+        layout,
+        at,
+        this.tolerance(),
+        new Set(drag.kind === 'move' ? drag.ids : []),
+      );
+    } else if (drag.kind === 'connect') {
+      const card = cardAt(layout, at);
+      drag.to = card && card.kind !== 'trigger' ? card.id : undefined;
+      if (drag.to !== undefined) {
+        const check = canConnect(
+          flow,
+          { from: drag.from, to: drag.to, port: drag.port },
+          this.host.catalog(),
+        );
+        drag.refusal = check.ok ? undefined : check.message;
+      } else drag.refusal = undefined;
+    }
+    this.host.element.requestUpdate();
+  }
+
+  /** True once, right after a drag ended: the click that ends it is not a click. */
+  consumeDragClick(): boolean {
+    const ended = this.dragEnded;
+    this.dragEnded = false;
+    return ended;
+  }
+
+  private dragDrop(client: DragPoint): void {
+    this.dragEnded = true;
+    setTimeout(() => (this.dragEnded = false), 0);
+    this.dragMove(client);
+    const drag = this.drag;
+    this.drag = undefined;
+    this.host.element.requestUpdate();
+    const layout = this.host.layout();
+    if (!drag || !layout) return;
+    switch (drag.kind) {
+      case 'palette':
+        if (!drag.at) return;
+        if (drag.item.kind === 'trigger') this.addTrigger(drag.item.type as Trigger['kind']);
+        else this.insert(drag.item.type, drag.target);
+        this.paletteAt = undefined;
+        return;
+      case 'move':
+        if (drag.target) this.move(drag.ids, drag.target);
+        return;
+      case 'connect':
+        if (drag.to !== undefined) this.connect({ from: drag.from, to: drag.to, port: drag.port });
+        return;
+      case 'lasso': {
+        if (!drag.at) return;
+        const r = {
+          x: Math.min(drag.origin.x, drag.at.x),
+          y: Math.min(drag.origin.y, drag.at.y),
+          width: Math.abs(drag.at.x - drag.origin.x),
+          height: Math.abs(drag.at.y - drag.origin.y),
+        };
+        const ids = nodesInRect(layout, r);
+        this.host.setSelection(
+          drag.extend ? [...new Set([...this.host.selection(), ...ids])] : ids,
+        );
+      }
+    }
+  }
+
+  /** A click on an edge selects it (Delete then removes it). */
+  selectEdge(edge: EdgeRef | undefined): void {
+    this.selectedEdge = edge;
+    if (edge) this.host.setSelection([]);
+    this.host.element.requestUpdate();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Rendering
+
+  /** Undo, redo and "Add step" in the toolbar (nothing when read-only). */
+  renderTools() {
+    if (!this.host.editable()) return nothing;
+    const t = this.host.strings();
+    return html`<button
+        part="button add-step"
+        aria-label=${t.addStep}
+        title=${t.addStep}
+        aria-keyshortcuts="A"
+        @click=${() => this.openPalette()}
+      >
+        ＋
+      </button>
+      <button
+        part="button undo"
+        aria-label=${t.undo}
+        title=${t.undo}
+        aria-keyshortcuts="Control+Z Meta+Z"
+        ?disabled=${!this.editor.canUndo}
+        @click=${() => this.undo()}
+      >
+        ↶
+      </button>
+      <button
+        part="button redo"
+        aria-label=${t.redo}
+        title=${t.redo}
+        aria-keyshortcuts="Control+Shift+Z Meta+Shift+Z Control+Y"
+        ?disabled=${!this.editor.canRedo}
+        @click=${() => this.redo()}
+      >
+        ↷
+      </button>`;
+  }
+
+  /** The palette, when open. */
+  renderPalette() {
+    const at = this.paletteAt;
+    if (at === undefined || !this.host.editable()) return nothing;
+    const t = this.host.strings();
+    const where = at === 'auto' ? this.defaultInsertion() : at;
+    return html`<millrace-flow-palette
+      class="palette-overlay"
+      .groups=${paletteGroups(this.host.catalog())}
+      .strings=${t}
+      .context=${t.insertAt(where, this.nameOf)}
+      @palette-pick=${(e: CustomEvent<{ item: PaletteItem }>) => this.pick(e.detail.item, at)}
+      @palette-close=${() => {
+        this.closePalette();
+        const id = this.host.selection()[0];
+        if (id !== undefined) this.host.focusNode(id);
+      }}
+      @palette-drag-start=${this.onPaletteDrag}
+    ></millrace-flow-palette>`;
+  }
+
+  /** The inline rename field over the card being renamed. */
+  renderRename() {
+    const target = this.renaming;
+    const layout = this.host.layout();
+    const box =
+      target && layout?.nodes.get(target.kind === 'trigger' ? `trigger:${target.id}` : target.id);
+    if (!target || !box) return nothing;
+    const v = this.host.viewport();
+    const canvas = this.host.element.shadowRoot?.querySelector<SVGSVGElement>('svg.canvas');
+    const host = this.host.element.getBoundingClientRect();
+    const off = canvas?.getBoundingClientRect();
+    const dx = off ? off.left - host.left : 0;
+    const dy = off ? off.top - host.top : 0;
+    const style = `left:${dx + box.x * v.zoom + v.x}px;top:${dy + box.y * v.zoom + v.y}px;width:${Math.max(120, box.width * v.zoom)}px;`;
+    return html`<input
+      class="rename"
+      part="rename"
+      style=${style}
+      aria-label=${this.host.strings().renameLabel(target.id)}
+      .value=${this.nameOf(target.id)}
+      @keydown=${(e: KeyboardEvent) => {
+        e.stopPropagation();
+        if (e.key === 'Enter') this.commitRename(e.target as HTMLInputElement);
+        if (e.key === 'Escape') {
+          this.renaming = undefined;
+          this.host.element.requestUpdate();
+          this.host.focusNode(target.id);
+        }
+      }}
+      @blur=${(e: FocusEvent) => this.commitRename(e.target as HTMLInputElement)}
+    />`;
+  }
+
+  /**
+   * The editing layer of the canvas (inside the viewport group, above the edges): "+" buttons
+   * on edges and on open ports, a selected edge's outline, the connection being dragged, the
+   * drop target of a palette or move drag, and the lasso.
+   */
+  renderCanvasLayer(layout: LayoutResult | undefined, far: boolean) {
+    const flow = this.host.flow();
+    if (!layout || !flow || !this.host.editable()) return nothing;
+    const t = this.host.strings();
+    const drag = this.drag;
+    const target =
+      drag && (drag.kind === 'palette' || drag.kind === 'move') ? drag.target : undefined;
+    const plus = (x: number, y: number, at: InsertAt, cls: string) => {
+      const label = t.insertAt(at, this.nameOf);
+      const active = target && JSON.stringify(target) === JSON.stringify(at);
+      return svg`<g class="plus ${cls}${active ? ' drop-target' : ''}" part="insert" role="button" tabindex="-1" aria-label=${label}
+          data-at=${JSON.stringify(at)}
+          @pointerdown=${(e: PointerEvent) => e.stopPropagation()}
+          @click=${(e: MouseEvent) => {
+            e.stopPropagation();
+            this.openPalette(at);
+          }}>
+          <title>${label}</title>
+          <circle cx=${x} cy=${y} r="9"></circle>
+          <path d="M${x - 4} ${y}h8M${x} ${y - 4}v8"></path>
+        </g>`;
+    };
+    const edges = far
+      ? nothing
+      : layout.edges.map((e) => {
+          const at = insertAtEdge(e);
+          if (!at) return nothing;
+          const mid = polylineMidpoint(e.points);
+          return plus(mid.x, mid.y, at, 'plus-edge');
+        });
+    const ports = far
+      ? nothing
+      : openPorts(flow, layout, this.host.catalog()).map((p) =>
+          plus(p.at.x, p.at.y + 22, { kind: 'port', from: p.from, port: p.port }, 'plus-port'),
+        );
+    const selected = this.selectedEdge;
+    const selectedLine = selected
+      ? layout.edges.find(
+          (e) => e.kind === 'flow' && JSON.stringify(edgeRefOf(e)) === JSON.stringify(selected),
+        )
+      : undefined;
+    return svg`<g class="edit-layer">
+      ${selectedLine ? svg`<polyline class="edge-selected" points=${selectedLine.points.map((p) => `${p.x},${p.y}`).join(' ')}></polyline>` : nothing}
+      ${edges}${ports}
+      ${this.renderDragPreview(layout)}
+    </g>`;
+  }
+
+  private renderDragPreview(layout: LayoutResult) {
+    const drag = this.drag;
+    if (!drag?.at || !this.pointer.started) return nothing;
+    if (drag.kind === 'connect') {
+      const state = drag.to === undefined ? '' : drag.refusal ? 'refused' : 'ok';
+      const to = drag.to !== undefined ? layout.nodes.get(drag.to) : undefined;
+      return svg`<g class="connect-preview ${state}" data-state=${state || 'none'}>
+        <line x1=${drag.origin.x} y1=${drag.origin.y} x2=${drag.at.x} y2=${drag.at.y}></line>
+        ${to ? svg`<rect class="connect-target" x=${to.x - 3} y=${to.y - 3} width=${to.width + 6} height=${to.height + 6} rx="8"></rect>` : nothing}
+        ${drag.refusal ? svg`<text class="connect-refusal" x=${drag.at.x + 12} y=${drag.at.y - 10}>${drag.refusal}</text>` : nothing}
+      </g>`;
+    }
+    if (drag.kind === 'lasso') {
+      return svg`<rect class="lasso" x=${Math.min(drag.origin.x, drag.at.x)} y=${Math.min(drag.origin.y, drag.at.y)}
+        width=${Math.abs(drag.at.x - drag.origin.x)} height=${Math.abs(drag.at.y - drag.origin.y)}></rect>`;
+    }
+    const title = drag.kind === 'palette' ? drag.item.title : drag.ids.map(this.nameOf).join(', ');
+    const box =
+      drag.target?.kind === 'graph' && drag.target.graph !== ''
+        ? layout.nodes.get(drag.target.graph)
+        : undefined;
+    return svg`<g class="drop-preview">
+      ${box ? svg`<rect class="drop-box" x=${box.x - 3} y=${box.y - 3} width=${box.width + 6} height=${box.height + 6} rx="10"></rect>` : nothing}
+      <g class="drag-ghost" transform="translate(${drag.at.x + 8} ${drag.at.y + 8})">
+        <rect width="160" height="28" rx="6"></rect>
+        <text x="10" y="18">${title}</text>
+      </g>
+    </g>`;
+  }
+}
