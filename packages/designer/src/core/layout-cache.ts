@@ -156,7 +156,7 @@ export function createLayoutCache(options: LayoutCacheOptions = {}): LayoutCache
       // Keys carry the layout version: entries from another version can never match, drop them.
       if (!entry[0].startsWith(`v${LAYOUT_VERSION}:`)) continue;
       const result = deserializeLayoutResult(entry[1]);
-      if (result) set(entry[0], result);
+      if (result) set(entry[0], { ...result, key: entry[0] });
     }
   }
 

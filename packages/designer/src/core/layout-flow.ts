@@ -53,7 +53,7 @@ export async function layoutFlow(
   const { graph, key } = prepareLayout(flow, catalog);
   const hit = cache?.get(key);
   if (hit) return hit;
-  const result = finishLayout(await layoutInParts(graph.elk, run, parts), graph);
+  const result = { ...finishLayout(await layoutInParts(graph.elk, run, parts), graph), key };
   cache?.set(key, result);
   return result;
 }

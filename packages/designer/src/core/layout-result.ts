@@ -77,6 +77,8 @@ export interface LayoutResult {
   readonly edges: readonly LayoutEdge[];
   /** Port anchors per layout node id. */
   readonly ports: ReadonlyMap<string, LayoutPorts>;
+  /** The structure it was computed for (`layoutKey`), when the layout engine made it. */
+  readonly key?: string;
 }
 
 function sectionPoints(sections: readonly ElkEdgeSection[] | undefined): LayoutPoint[] {

@@ -52,6 +52,7 @@ import { createNode, createTrigger } from '../core/new-node.ts';
 import { allNodeIds, locate } from '../core/flow-graphs.ts';
 import { paletteGroups, type PaletteItem } from '../core/palette-items.ts';
 import type { LayoutResult } from '../core/layout-result.ts';
+import { recordLayout, recordedKey } from '../core/recorded-layout.ts';
 import type { Viewport } from '../core/viewport.ts';
 import type { DesignerStrings } from './designer-strings.ts';
 import { defineFlowPalette } from './flow-palette.ts';
@@ -225,6 +226,17 @@ export class EditingController implements ReactiveController {
   redo(): void {
     const r = this.editor.redo();
     if (r instanceof EditError) this.refused(r, false);
+  }
+
+  /**
+   * Records a layout the designer drew in the flow (`ui.layout`), so the saved flow reopens
+   * without ELK. Reported as a `flow-change` of kind `layout-recorded`; not an undo step.
+   */
+  recordLayout(layout: LayoutResult): void {
+    const flow = this.host.flow();
+    const key = layout.key;
+    if (!flow || key === undefined || !this.host.editable() || recordedKey(flow) === key) return;
+    this.editor.run((f) => recordLayout(f, key, layout), { history: false });
   }
 
   /** Adds a step of `type` (or a given node) at `at` (default: after the selection). */

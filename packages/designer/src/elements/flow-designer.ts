@@ -532,6 +532,8 @@ export class FlowDesignerBase extends LitElement {
       this.layout = result;
       this.layoutError = false;
       await this.updateComplete;
+      // The layout travels with the flow (`ui.layout`), so a saved flow reopens without ELK.
+      if (flow === this.flow) this.editing.recordLayout(result);
     } catch (error) {
       if (isLayoutStale(error)) return;
       if (flow !== this.flow) return;

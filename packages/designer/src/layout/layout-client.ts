@@ -6,6 +6,7 @@ import { WARM_UP_SIZES, warmUpFlow } from '../core/layout-warm-up.ts';
 import { createPartCache, layoutInParts, type PartCache } from '../core/layout-split.ts';
 import { finishLayout, prepareLayout, type PreparedLayout } from '../core/layout-flow.ts';
 import type { LayoutResult } from '../core/layout-result.ts';
+import { recordedLayout } from '../core/recorded-layout.ts';
 import { LayoutFailedError, LayoutStaleError } from './layout-errors.ts';
 import type { LayoutWorkerApi } from './layout-worker.ts';
 
@@ -70,6 +71,8 @@ export interface LayoutEngine {
   dispose(): void;
   /** Where ELK runs now. */
   readonly backend: LayoutBackendKind;
+  /** Layouts ELK was asked for so far (cache hits and recorded layouts are not counted). */
+  readonly requests: number;
   readonly cache: LayoutCache;
 }
 
@@ -312,6 +315,7 @@ export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEng
   let latest = 0;
   let running: Job | undefined;
   let waiting: Job | undefined;
+  let requests = 0;
 
   const fallBack = (reason: unknown): void => {
     if (backend === mainThread) return;
@@ -361,9 +365,10 @@ export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEng
     const job = waiting;
     waiting = undefined;
     running = job;
+    requests++;
     layoutInParts(job.prepared.graph.elk, runElk, partCache)
       .then((laidOut) => {
-        const result = finishLayout(laidOut, job.prepared.graph);
+        const result = { ...finishLayout(laidOut, job.prepared.graph), key: job.prepared.key };
         // Cached even when stale: the work is valid for its key (an undo may ask again).
         cache.set(job.prepared.key, result);
         settle(job, result, undefined);
@@ -402,6 +407,9 @@ export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEng
     get backend() {
       return backend.kind;
     },
+    get requests() {
+      return requests;
+    },
     cache,
     layout(flow, catalog) {
       const seq = ++latest;
@@ -418,6 +426,13 @@ export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEng
       }
       const hit = cache.get(prepared.key);
       if (hit) return Promise.resolve(hit);
+      // The flow carries its layout for this structure (`ui.layout`): drawn without ELK.
+      const recorded = recordedLayout(flow, prepared.key);
+      if (recorded) {
+        const result = { ...recorded, key: prepared.key };
+        cache.set(prepared.key, result);
+        return Promise.resolve(result);
+      }
       return new Promise<LayoutResult>((resolve, reject) => {
         const waiter: Waiter = { seq, resolve, reject };
         // The same picture is already being computed (a rename, an input edit): wait for it.

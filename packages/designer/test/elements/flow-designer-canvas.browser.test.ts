@@ -231,6 +231,7 @@ describe('<flow-designer> canvas', () => {
   it('says so when the flow cannot be laid out, and reports a typed layout-error', async () => {
     const failing: LayoutEngine = {
       backend: 'main-thread',
+      requests: 0,
       cache: createLayoutCache(),
       layout: () => Promise.reject(new LayoutFailedError('ELK could not lay out the flow: boom')),
       warmUp: () => Promise.resolve(),

@@ -46,6 +46,11 @@ const root = (el: FlowDesignerBase): ShadowRoot => el.shadowRoot!;
 const card = (el: FlowDesignerBase, id: string): SVGGElement =>
   root(el).querySelector<SVGGElement>(`g.node[data-node-id="${CSS.escape(id)}"]`)!;
 const flowOf = (el: FlowDesignerBase): FlowDefinition => el.flow as FlowDefinition;
+/** The flow without the layout the designer recorded in it. */
+const withoutUi = (flow: FlowDefinition): FlowDefinition => {
+  const { ui: _ui, ...rest } = flow;
+  return rest;
+};
 const edges = (el: FlowDesignerBase): readonly Edge[] => flowOf(el).edges ?? [];
 const has = (el: FlowDesignerBase, from: string, to: string, port?: string): boolean =>
   edges(el).some((e) => e.from === from && e.to === to && (port === undefined || e.port === port));
@@ -229,13 +234,13 @@ describe('<flow-designer> editing', () => {
     root(el).querySelector<HTMLButtonElement>('[part~=add-step]')!.focus();
     await chord(['Control'], 'z');
     await settled(el);
-    expect(flowOf(el)).to.deep.equal(chain());
+    expect(withoutUi(flowOf(el))).to.deep.equal(chain());
     await chord(['Control', 'Shift'], 'Z');
     expect(locate(flowOf(el), 'ok')).to.equal(undefined);
     await chord(['Control'], 'y');
     expect(el.canRedo).to.equal(false);
     el.undo();
-    expect(flowOf(el)).to.deep.equal(chain());
+    expect(withoutUi(flowOf(el))).to.deep.equal(chain());
   });
 
   it('selects with shift-click and the lasso, copies and pastes into another designer', async () => {
@@ -343,7 +348,7 @@ describe('<flow-designer> editing', () => {
     );
     const el = form.querySelector<FlowDesignerBase>('flow-designer')!;
     await el.updateComplete;
-    expect(JSON.parse(new FormData(form).get('flow') as string)).to.deep.equal(chain());
+    expect(withoutUi(JSON.parse(new FormData(form).get('flow') as string))).to.deep.equal(chain());
     expect(el.checkValidity()).to.equal(true);
     el.setProperty('fetch', ['input', 'url'], undefined);
     await el.updateComplete;
@@ -361,9 +366,50 @@ describe('<flow-designer> editing', () => {
         .defaultFlow=${chain()}
       ></flow-designer>`,
     );
-    expect(flowOf(el)).to.deep.equal(chain());
+    expect(withoutUi(flowOf(el))).to.deep.equal(chain());
     el.addNode('log', { kind: 'port', from: 'done' });
     expect(flowOf(el).nodes).to.have.length(5);
+  });
+
+  it('records its layout in the flow; a flow carrying it opens without a layout request', async () => {
+    const engine = createLayoutEngine({ mainThread: true, cache: createLayoutCache() });
+    const changes: FlowChangeDetail[] = [];
+    const el = await fixture<FlowDesignerBase>(
+      html`<flow-designer
+        style="width: 900px; height: 580px"
+        .layoutEngine=${engine}
+        .flow=${chain()}
+        @flow-change=${(e: CustomEvent<FlowChangeDetail>) => changes.push(e.detail)}
+      ></flow-designer>`,
+    );
+    await el.layoutComplete;
+    await waitUntil(() => changes.length > 0, 'layout recorded');
+    expect(changes[0]!.change.kind).to.equal('layout-recorded');
+    const saved = JSON.parse(JSON.stringify(changes[0]!.flow)) as FlowDefinition;
+    expect((saved.ui?.layout as { key: string }).key).to.be.a('string');
+    expect(engine.requests).to.equal(1);
+    expect(el.canUndo, 'recording is not an edit to undo').to.equal(false);
+
+    const fresh = createLayoutEngine({ mainThread: true, cache: createLayoutCache() });
+    const again = await fixture<FlowDesignerBase>(
+      html`<flow-designer
+        style="width: 900px; height: 580px"
+        .layoutEngine=${fresh}
+        .flow=${saved}
+      ></flow-designer>`,
+    );
+    await again.layoutComplete;
+    expect(fresh.requests, 'drawn from ui.layout').to.equal(0);
+    const box = (d: FlowDesignerBase, id: string) =>
+      card(d, id).querySelector('rect.card')!.getAttribute('x') +
+      ',' +
+      card(d, id).querySelector('rect.card')!.getAttribute('y');
+    for (const id of ['fetch', 'check', 'ok', 'done'])
+      expect(box(again, id), id).to.equal(box(el, id));
+    // A changed structure is laid out by ELK again, and recorded again.
+    again.addNode('log', { kind: 'port', from: 'done' });
+    await again.layoutComplete;
+    expect(fresh.requests).to.equal(1);
   });
 
   it('readonly hides every editing affordance and refuses every edit', async () => {
@@ -377,7 +423,7 @@ describe('<flow-designer> editing', () => {
     await sendKeys({ press: 'a' });
     await el.updateComplete;
     expect(root(el).querySelector('millrace-flow-palette')).to.equal(null);
-    expect(flowOf(el)).to.deep.equal(chain());
+    expect(withoutUi(flowOf(el))).to.deep.equal(chain());
     expect(() => el.addNode('log'))
       .to.throw()
       .with.property('code', 'E_EDIT_READONLY');

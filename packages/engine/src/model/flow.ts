@@ -150,6 +150,11 @@ export interface NodeUi {
 }
 
 export interface FlowUi {
+  /**
+   * The layout the designer drew, keyed by the structure it was computed for; a designer that
+   * opens the flow draws it from here while the key matches (the engine ignores it).
+   */
+  readonly layout?: { readonly key: string; readonly [part: string]: unknown };
   readonly [hint: string]: unknown;
 }
 

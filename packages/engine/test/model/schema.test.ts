@@ -341,7 +341,7 @@ const everyField = {
   timeoutMs: 1000,
   maxConcurrentRuns: 2,
   tags: ['t'],
-  ui: {},
+  ui: { layout: { key: 'v2:abc', x: 0, y: 0, width: 10, height: 10, nodes: [], edges: [], ports: [] } },
 } satisfies FlowDefinition;
 
 export type EveryFieldKnownNodes = Expect<KnownNodesMatch<typeof everyField>>;
@@ -358,6 +358,9 @@ const fieldChanges: readonly (readonly [string, unknown])[] = [
   ['/vars', []],
   ['/tags', 't'],
   ['/ui', 'wide'],
+  ['/ui/layout', 'cached'],
+  ['/ui/layout/key', REMOVE],
+  ['/ui/layout/key', 1],
   ['/maxConcurrentRuns', 0],
   ['/triggers/0', 'manual'],
   ['/triggers/0/id', 7],
