@@ -341,7 +341,9 @@ const everyField = {
   timeoutMs: 1000,
   maxConcurrentRuns: 2,
   tags: ['t'],
-  ui: { layout: { key: 'v2:abc', x: 0, y: 0, width: 10, height: 10, nodes: [], edges: [], ports: [] } },
+  ui: {
+    layout: { key: 'v2:abc', x: 0, y: 0, width: 10, height: 10, nodes: [], edges: [], ports: [] },
+  },
 } satisfies FlowDefinition;
 
 export type EveryFieldKnownNodes = Expect<KnownNodesMatch<typeof everyField>>;

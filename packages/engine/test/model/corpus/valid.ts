@@ -492,7 +492,12 @@ const allFlowFields = {
   timeoutMs: 1,
   maxConcurrentRuns: 1,
   tags: ['demo', 'finance'],
-  ui: { zoom: 1.25, viewport: { x: 0, y: 0 }, theme: 'elk', layout: { key: 'v2:recorded', nodes: [], edges: [], ports: [] } },
+  ui: {
+    zoom: 1.25,
+    viewport: { x: 0, y: 0 },
+    theme: 'elk',
+    layout: { key: 'v2:recorded', nodes: [], edges: [], ports: [] },
+  },
 } satisfies FlowDefinition;
 
 /** A fan-out without edges between branches, forEach over a literal array, a fail node. */
