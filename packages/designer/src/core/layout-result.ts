@@ -222,3 +222,25 @@ export function boundsOf(result: Pick<LayoutResult, 'nodes' | 'edges'>): {
   }
   return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
+
+/** The top row of a layout's outermost cards (where a flow starts), as one box. */
+export function startOf(result: LayoutResult): {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+} {
+  let top = Infinity;
+  for (const n of result.nodes.values()) if (n.parentId === undefined) top = Math.min(top, n.y);
+  let x1 = Infinity;
+  let x2 = -Infinity;
+  let y2 = top;
+  for (const n of result.nodes.values()) {
+    if (n.parentId !== undefined || n.y > top + 1) continue;
+    x1 = Math.min(x1, n.x);
+    x2 = Math.max(x2, n.x + n.width);
+    y2 = Math.max(y2, n.y + n.height);
+  }
+  if (!Number.isFinite(top)) return { x: result.x, y: result.y, width: 0, height: 0 };
+  return { x: x1, y: top, width: x2 - x1, height: y2 - top };
+}

@@ -87,3 +87,26 @@ export function fitRectAvoiding(
   const above = fitRect(content, width, height - corner.height, padding);
   return left.zoom >= above.zoom ? left : above;
 }
+
+/** Zoom below which card texts stop being comfortably readable; flows open at this or more. */
+export const READABLE_ZOOM = 0.75;
+
+/**
+ * How a flow opens: fitted when that keeps it readable, else at READABLE_ZOOM with its start
+ * (`start`, the top row of cards) at the top, centred across — the minimap shows the rest.
+ * `fitted` is the plain fit (with any areas to avoid already applied).
+ */
+export function openingViewport(
+  start: Rect,
+  fitted: Viewport,
+  width: number,
+  padding = 24,
+): Viewport {
+  if (fitted.zoom >= READABLE_ZOOM) return fitted;
+  const zoom = READABLE_ZOOM;
+  return {
+    zoom,
+    x: width / 2 - (start.x + start.width / 2) * zoom,
+    y: padding - start.y * zoom,
+  };
+}

@@ -14,7 +14,7 @@ import {
 } from '@millrace/engine';
 import { designerStyles } from '../styles/designer-styles.ts';
 import type { LayoutEdge, LayoutNode, LayoutResult } from '../core/layout-result.ts';
-import { boundsOf } from '../core/layout-result.ts';
+import { boundsOf, startOf } from '../core/layout-result.ts';
 import { EDGE_LABEL_PADDING_X, PORT_RADIUS } from '../core/node-size.ts';
 import {
   arrowHeadPath,
@@ -75,7 +75,7 @@ import {
   type InsertAt,
 } from '../core/flow-edit.ts';
 import { edgeRefOf } from '../core/edit-geometry.ts';
-import { toWorld } from '../core/viewport.ts';
+import { openingViewport, toWorld } from '../core/viewport.ts';
 
 /** The part of a flow definition this element reads so far. */
 export interface FlowLike {
@@ -311,7 +311,7 @@ export class FlowDesignerBase extends LitElement {
     if ((changed as PropertyValues).has('layout') && this.layout) {
       if (this.fitPending) {
         this.fitPending = false;
-        this.fit();
+        this.openAtStart();
       } else {
         // Fitted before the render (relayout): the minimap's frame follows now.
         this.updateMinimapFrame();
@@ -524,7 +524,7 @@ export class FlowDesignerBase extends LitElement {
         const box = this.renderRoot.querySelector('svg.canvas')?.getBoundingClientRect();
         if (box && box.width > 0 && box.height > 0) {
           this.canvasSize = { width: box.width, height: box.height };
-          this.viewport = this.fitted(boundsOf(result), box.width, box.height);
+          this.viewport = this.opening(result, box.width, box.height);
           this.farCards = this.viewport.zoom < FAR_ZOOM;
           this.fitPending = false;
         }
@@ -544,6 +544,19 @@ export class FlowDesignerBase extends LitElement {
         new CustomEvent('layout-error', { bubbles: true, composed: true, detail: { error } }),
       );
     }
+  }
+
+  /** The view a flow opens with: fitted while readable, else its start at a readable zoom. */
+  private opening(layout: LayoutResult, width: number, height: number): Viewport {
+    return openingViewport(startOf(layout), this.fitted(boundsOf(layout), width, height), width);
+  }
+
+  private openAtStart(): void {
+    const svgEl = this.renderRoot.querySelector('svg.canvas');
+    if (!this.layout || !svgEl) return;
+    const box = svgEl.getBoundingClientRect();
+    this.canvasSize = { width: box.width, height: box.height };
+    this.setViewport(this.opening(this.layout, box.width, box.height));
   }
 
   /** Zooms and pans so the whole flow is visible. */

@@ -104,8 +104,12 @@ describe('<flow-designer> canvas', () => {
 
   it('fits, zooms and pans by changing one transform', async () => {
     const { el, engine } = await designer(everyKindFlow());
+    // Larger than the canvas: it opens readable at its start, not fitted down.
+    expect(el.view.zoom).to.equal(0.75);
+    el.fit();
     const fitted = transformOf(el);
     expect(fitted).to.not.equal('translate(0 0) scale(1)');
+    expect(el.view.zoom).to.be.lessThan(0.75);
     const card = nodeEl(el, 'start')!;
     el.shadowRoot!.querySelector<HTMLButtonElement>('[part~=zoom-in]')!.click();
     const zoomed = transformOf(el);
@@ -189,6 +193,11 @@ describe('<flow-designer> canvas', () => {
     const canvas = el.shadowRoot!.querySelector('svg.canvas')!;
     const nameOf = (id: string) =>
       el.shadowRoot!.querySelector(`g.node[data-node-id="${id}"] text.name`);
+    // It opens readable; fitted, it is far out.
+    expect(el.view.zoom).to.equal(0.75);
+    expect(nameOf('n0')).to.not.equal(null);
+    el.fit();
+    await waitUntil(() => nameOf('n3') === null, 'cards drawn without details');
     expect(el.view.zoom).to.be.lessThan(0.45);
     expect(canvas.classList.contains('far')).to.equal(true);
     expect(nameOf('n3')).to.equal(null);
@@ -213,6 +222,7 @@ describe('<flow-designer> canvas', () => {
 
   it('zooms with + and - and fits with 0 from the keyboard', async () => {
     const { el, engine } = await designer(everyKindFlow());
+    el.fit();
     const fitted = el.view;
     const card = nodeEl(el, 'start')!;
     card.focus();
