@@ -193,7 +193,7 @@ export type {
   RunSummary,
   WaitingEntry,
 } from './store/run-store.ts';
-export type { FlowStore, FlowSummary, StoredFlow } from './store/flow-store.ts';
+export type { FlowStore, FlowSummary, StoredDraft, StoredFlow } from './store/flow-store.ts';
 
 // Platform seams
 export { SimulatedClock, settle, systemClock } from './platform/clock.ts';

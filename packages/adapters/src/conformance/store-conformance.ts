@@ -93,6 +93,25 @@ export function storeConformance(name: string, make: StoreFactory, t: Conformanc
     );
   });
 
+  it('keeps one draft per flow beside its versions, replaced on each save', async (s) => {
+    t.equal(await s.getDraft('f'), undefined);
+    await s.saveFlow(flow('f', 'Deployed'), T0);
+    const first = await s.saveDraft(flow('f', 'Draft 1'), T0 + 1);
+    t.equal(first.id, 'f');
+    await s.saveDraft({ ...flow('f', 'Draft 2'), nodes: [] }, T0 + 2);
+    const draft = await s.getDraft('f');
+    t.equal(draft?.definition.name, 'Draft 2');
+    t.equal(draft?.savedAt, T0 + 2);
+    t.deepEqual(draft?.definition.nodes, []);
+    // The deployed versions are untouched by drafts.
+    t.equal((await s.getFlow('f'))?.definition.name, 'Deployed');
+    t.deepEqual(await s.listVersions('f'), [1]);
+    await s.deleteDraft('f');
+    t.equal(await s.getDraft('f'), undefined);
+    t.equal((await s.getFlow('f'))?.version, 1);
+    await s.deleteDraft('never-saved');
+  });
+
   it('appends events and loads them back in order with the summary', async (s) => {
     const e1 = created('r1', 'f', T0);
     const e2: RunEvent = {

@@ -65,6 +65,15 @@ export async function createIndexedDbStore(
         ...(f.definition.name === undefined ? {} : { name: f.definition.name }),
       }));
     },
+    async saveDraft(definition, savedAt) {
+      const draft = { id: definition.id, definition, savedAt };
+      await db.put('drafts', draft);
+      return draft;
+    },
+    getDraft: (id) => db.get('drafts', id),
+    async deleteDraft(id) {
+      await db.delete('drafts', id);
+    },
     async listVersions(id) {
       return (await db.getAllKeysFromIndex('flows', 'byId', id))
         .map(([, v]) => v)

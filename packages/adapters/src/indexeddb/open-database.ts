@@ -5,6 +5,7 @@ import type {
   RunEvent,
   RunStateSnapshot,
   RunSummary,
+  StoredDraft,
   StoredFlow,
   WaitingEntry,
 } from '@millrace/engine';
@@ -38,9 +39,13 @@ export interface MillraceDbSchema extends DBSchema {
     key: string;
     value: CacheEntry & { key: string };
   };
+  drafts: {
+    key: string;
+    value: StoredDraft;
+  };
 }
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export type MillraceDb = IDBPDatabase<MillraceDbSchema>;
 
@@ -76,6 +81,10 @@ export async function openMillraceDb(name = 'millrace'): Promise<MillraceDb> {
         waiting.createIndex('byRun', 'runId');
         waiting.createIndex('byFlow', 'flowId');
         db.createObjectStore('cache', { keyPath: 'key' });
+      }
+      if (oldVersion < 3) {
+        // Version 3: editable drafts, one per flow id, beside the deployed versions.
+        db.createObjectStore('drafts', { keyPath: 'id' });
       }
       void tx;
     },

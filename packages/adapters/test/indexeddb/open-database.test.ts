@@ -9,6 +9,7 @@ test('creates every store with its indexes', async () => {
   assert.equal(db.version, SCHEMA_VERSION);
   assert.deepEqual([...db.objectStoreNames].sort(), [
     'cache',
+    'drafts',
     'events',
     'flows',
     'runs',

@@ -10,7 +10,7 @@ import { validateFlow } from '../model/validate-flow.ts';
 import { systemClock, type Clock, type TimerHandle } from '../platform/clock.ts';
 import { cryptoIds, type IdSource } from '../platform/ids.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
-import type { FlowStore, FlowSummary, StoredFlow } from '../store/flow-store.ts';
+import type { FlowStore, FlowSummary, StoredDraft, StoredFlow } from '../store/flow-store.ts';
 import {
   isFinished,
   type RunQuery,
@@ -91,6 +91,14 @@ export interface Engine {
   deploy(definition: FlowDefinition): Promise<StoredFlow>;
   getFlow(id: string, version?: number): Promise<StoredFlow | undefined>;
   listFlows(): Promise<FlowSummary[]>;
+  /**
+   * Stores an editable draft of a flow without deploying it (drafts may be invalid: the editor
+   * saves as the user works). Needs an object with a valid `id` (E_INVALID_ARGUMENT).
+   */
+  saveDraft(definition: FlowDefinition): Promise<StoredDraft>;
+  getDraft(id: string): Promise<StoredDraft | undefined>;
+  /** Drops a flow's draft; its deployed versions stay. */
+  discardDraft(id: string): Promise<void>;
   start(flowId: string, input?: unknown, options?: StartOptions): Promise<RunHandle>;
   /** A handle for an existing run. */
   handle(runId: string): Promise<RunHandle>;
@@ -631,6 +639,20 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
     getFlow: (id, version) => flowStore.getFlow(id, version),
     listFlows: () => flowStore.listFlows(),
+    async saveDraft(definition) {
+      const id = (definition as { id?: unknown } | null)?.id;
+      if (typeof id !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(id)) {
+        throw new MillraceError(
+          'E_INVALID_ARGUMENT',
+          'A draft must be a flow object with an id of letters, digits, "-", "_" and "." (got ' +
+            `${typeof id === 'string' ? JSON.stringify(id) : typeof id}).`,
+          { path: '/id' },
+        );
+      }
+      return flowStore.saveDraft(definition, clock.now());
+    },
+    getDraft: (id) => flowStore.getDraft(id),
+    discardDraft: (id) => flowStore.deleteDraft(id),
     start: (flowId, input, opts = {}) => startRun(flowId, input, opts),
     async handle(runId) {
       const summary = await runStore.getSummary(runId);

@@ -9,6 +9,14 @@ export interface StoredFlow {
   readonly deployedAt: number;
 }
 
+/** A flow's editable draft: saved as the user edits, not deployed, not validated. */
+export interface StoredDraft {
+  readonly id: string;
+  readonly definition: FlowDefinition;
+  /** Clock time of the save. */
+  readonly savedAt: number;
+}
+
 export interface FlowSummary {
   readonly id: string;
   readonly name?: string;
@@ -27,4 +35,8 @@ export interface FlowStore {
   getFlow(id: string, version?: number): Promise<StoredFlow | undefined>;
   listFlows(): Promise<FlowSummary[]>;
   listVersions(id: string): Promise<number[]>;
+  /** Stores (replaces) the draft of `definition.id`; deployed versions are not touched. */
+  saveDraft(definition: FlowDefinition, savedAt: number): Promise<StoredDraft>;
+  getDraft(id: string): Promise<StoredDraft | undefined>;
+  deleteDraft(id: string): Promise<void>;
 }

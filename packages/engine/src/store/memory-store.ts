@@ -2,7 +2,7 @@ import { MillraceError } from '../errors/millrace-error.ts';
 import type { FlowDefinition } from '../model/flow.ts';
 import type { RunEvent } from '../runtime/events.ts';
 import type { RunStateSnapshot } from '../runtime/run-state.ts';
-import type { FlowStore, FlowSummary, StoredFlow } from './flow-store.ts';
+import type { FlowStore, FlowSummary, StoredDraft, StoredFlow } from './flow-store.ts';
 import {
   isFinished,
   type CacheEntry,
@@ -34,6 +34,7 @@ export interface MemoryStore extends FlowStore, RunStore {
  */
 export function createMemoryStore(): MemoryStore {
   const flows = new Map<string, StoredFlow[]>();
+  const drafts = new Map<string, StoredDraft>();
   const runs = new Map<string, RunRow>();
   const waiting = new Map<string, WaitingEntry>();
   const cache = new Map<string, CacheEntry>();
@@ -80,6 +81,21 @@ export function createMemoryStore(): MemoryStore {
     },
     async listVersions(id) {
       return (flows.get(id) ?? []).map((v) => v.version);
+    },
+    async saveDraft(definition, savedAt) {
+      const draft: StoredDraft = {
+        id: definition.id,
+        definition: JSON.parse(JSON.stringify(definition)) as FlowDefinition,
+        savedAt,
+      };
+      drafts.set(definition.id, draft);
+      return draft;
+    },
+    async getDraft(id) {
+      return drafts.get(id);
+    },
+    async deleteDraft(id) {
+      drafts.delete(id);
     },
 
     async append(runId, events, summary) {
@@ -197,6 +213,7 @@ export function createMemoryStore(): MemoryStore {
         if (row.snapshot) void copy.saveSnapshot(runId, row.snapshot.seq, json(row.snapshot.state));
       }
       for (const [key, entry] of cache) void copy.putCache(key, json(entry));
+      for (const d of drafts.values()) void copy.saveDraft(json(d.definition), d.savedAt);
       return copy;
     },
   };

@@ -27,6 +27,9 @@ export function connectEngine(worker: Endpoint): Engine {
     deploy: (definition) => call(api.deploy(definition)),
     getFlow: (id, version) => call(api.getFlow(id, version)),
     listFlows: () => call(api.listFlows()),
+    saveDraft: (definition) => call(api.saveDraft(definition)),
+    getDraft: (id) => call(api.getDraft(id)),
+    discardDraft: (id) => call(api.discardDraft(id)),
     start: async (flowId, input, options) => handle(await call(api.start(flowId, input, options))),
     handle: async (runId) => {
       const run = await call(api.getRun(runId));

@@ -37,6 +37,10 @@ export function engineApi(engine: Engine) {
       settle(() => engine.deploy(definition)),
     getFlow: (id: string, version?: number) => settle(() => engine.getFlow(id, version)),
     listFlows: () => settle(() => engine.listFlows()),
+    saveDraft: (definition: Parameters<Engine['saveDraft']>[0]) =>
+      settle(() => engine.saveDraft(definition)),
+    getDraft: (id: string) => settle(() => engine.getDraft(id)),
+    discardDraft: (id: string) => settle(() => engine.discardDraft(id)),
     start: (flowId: string, input?: unknown, options?: Parameters<Engine['start']>[2]) =>
       settle(async () => {
         const handle = await engine.start(flowId, input, options);

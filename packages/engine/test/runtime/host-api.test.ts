@@ -57,6 +57,28 @@ test('deploy rejects an invalid flow with E_FLOW_INVALID and every diagnostic', 
   assert.equal(await h.engine.getFlow('f'), undefined, 'nothing is stored');
 });
 
+test('saveDraft stores an editable (even invalid) draft without deploying it', async () => {
+  const h = harness();
+  await h.engine.deploy(flow([{ id: 'a', type: 'transform' }], [], { name: 'Live' }));
+  const broken = flow([{ id: 'a', type: 'transform', input: { v: '$<nodes.b.output>' } }], [], {
+    name: 'Work in progress',
+  });
+  const draft = await h.engine.saveDraft(broken);
+  assert.equal(draft.id, 'f');
+  assert.equal((await h.engine.getDraft('f'))?.definition.name, 'Work in progress');
+  assert.equal(
+    (await h.engine.getFlow('f'))?.definition.name,
+    'Live',
+    'the deployed version stays',
+  );
+  assert.equal((await h.engine.getFlow('f'))?.version, 1);
+  await h.engine.discardDraft('f');
+  assert.equal(await h.engine.getDraft('f'), undefined);
+  const err = await rejection(h.engine.saveDraft({ nodes: [] } as never));
+  assert.equal(err['code'], 'E_INVALID_ARGUMENT');
+  assert.equal(err['path'], '/id');
+});
+
 test('start of an unknown flow fails with E_FLOW_NOT_FOUND, of an unknown version with E_FLOW_VERSION_NOT_FOUND', async () => {
   const h = harness();
   assert.equal((await rejection(h.engine.start('missing')))['code'], 'E_FLOW_NOT_FOUND');
