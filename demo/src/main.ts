@@ -1,17 +1,56 @@
 import { wrap } from 'comlink';
 import '@millrace/designer/define';
 import type { FlowDesignerBase } from '@millrace/designer';
+import type { FlowDefinition } from '@millrace/engine';
 import type { EngineWorkerApi } from './engine-worker.ts';
-import { sampleFlow } from './sample-flow.ts';
+import { demoCatalog } from './catalog.ts';
 
 const designer = document.querySelector<FlowDesignerBase>('#designer');
 const status = document.querySelector<HTMLElement>('#engine-status');
-if (!designer || !status) throw new Error('demo page is missing #designer or #engine-status');
-
-designer.flow = sampleFlow;
+const saved = document.querySelector<HTMLElement>('#draft-status');
+const deployButton = document.querySelector<HTMLButtonElement>('#deploy');
+const resetButton = document.querySelector<HTMLButtonElement>('#reset');
+if (!designer || !status || !saved || !deployButton || !resetButton) {
+  throw new Error(
+    'demo page is missing one of #designer, #engine-status, #draft-status, #deploy, #reset',
+  );
+}
 
 const worker = new Worker(new URL('./engine-worker.ts', import.meta.url), { type: 'module' });
 const engine = wrap<EngineWorkerApi>(worker);
+
+designer.catalog = demoCatalog;
+const opened = await engine.openFlow();
+designer.flow = opened.flow;
+saved.textContent = opened.draft ? 'Draft restored from this browser.' : 'No unsaved changes.';
+
+// Every edit (and the layout the designer records) is saved as a draft in IndexedDB, a moment
+// after the last change, so a reload brings the work back.
+let pending: ReturnType<typeof setTimeout> | undefined;
+designer.addEventListener('flow-change', (e) => {
+  const { flow, change } = (e as CustomEvent<{ flow: FlowDefinition; change: { kind: string } }>)
+    .detail;
+  clearTimeout(pending);
+  if (change.kind !== 'layout-recorded') saved.textContent = 'Saving draft…';
+  pending = setTimeout(() => {
+    void engine.saveDraft(flow).then(() => {
+      if (change.kind !== 'layout-recorded') saved.textContent = 'Draft saved in this browser.';
+    });
+  }, 300);
+});
+
+deployButton.addEventListener('click', async () => {
+  const result = await engine.deploy(designer.flow as FlowDefinition);
+  saved.textContent = result.ok
+    ? `Deployed as version ${result.version}.`
+    : `Not deployed (${result.code}): ${result.message}`;
+});
+resetButton.addEventListener('click', async () => {
+  await engine.discardDraft();
+  const fresh = await engine.openFlow();
+  designer.flow = fresh.flow;
+  saved.textContent = 'Back to the deployed flow.';
+});
 
 const reply = await engine.ping();
 // A first run in the worker: a small expense goes straight through, no approval needed.

@@ -759,7 +759,10 @@ export class EditingController implements ReactiveController {
         aria-keyshortcuts="A"
         @click=${() => this.openPalette()}
       >
-        ＋
+        <svg class="tool-icon" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true">
+          <path d="M6 1v10M1 6h10"></path>
+        </svg>
+        <span class="tool-text">${t.step}</span>
       </button>
       <button
         part="button undo"

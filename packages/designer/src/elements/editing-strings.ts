@@ -3,6 +3,8 @@ import type { FlowChange, InsertAt } from '../core/flow-edit.ts';
 /** The editor's replaceable texts (part of the designer's `strings`). */
 export interface EditingStrings {
   readonly addStep: string;
+  /** The visible text of the "Add step" toolbar button. */
+  readonly step: string;
   readonly undo: string;
   readonly redo: string;
   readonly deleteSelection: string;
@@ -59,6 +61,7 @@ function announce(change: FlowChange, nameOf: (id: string) => string): string {
 
 export const DEFAULT_EDITING_STRINGS: EditingStrings = {
   addStep: 'Add step',
+  step: 'Step',
   undo: 'Undo',
   redo: 'Redo',
   deleteSelection: 'Delete',
