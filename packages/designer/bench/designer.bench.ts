@@ -3,7 +3,11 @@ import { pathToFileURL } from 'node:url';
 import { build, preview } from 'vite';
 import { chromium, type Browser } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../../../scripts/chromium.mjs';
+import ELK from 'elkjs/lib/elk.bundled.js';
 import { median } from './median.ts';
+import { generateFlow } from './layout-flows.ts';
+import { layoutFlow, prepareLayout } from '../src/core/layout-flow.ts';
+import { recordLayout } from '../src/core/recorded-layout.ts';
 
 /**
  * The designer's benchmark in Chromium (issue 5): builds bench/browser/ with Vite (a production
@@ -27,7 +31,7 @@ function arg(name: string, fallback: string): string {
 
 const runs = Number(arg('runs', '7'));
 const sizes = arg('sizes', '100,500,1000').split(',').map(Number);
-const scenarios = arg('scenarios', 'first,reopen,pan').split(',');
+const scenarios = arg('scenarios', 'first,reopen,pan,recorded,cold,elk,edit,keystroke').split(',');
 const warmProfile = process.argv.includes('--warm-profile');
 /** `first` is measured with the flow given at once and after these host delays (ms). */
 const delays = arg('delays', '0,1500').split(',').map(Number);
@@ -36,19 +40,36 @@ const workers = process.argv.includes('--workers') ? `&workers=${arg('workers', 
 
 interface PageResult {
   readonly ms?: number;
+  readonly samples?: readonly number[];
+  readonly zoom?: number;
+  readonly loadingMs?: number;
   readonly frames?: readonly number[];
   readonly work?: readonly number[];
   readonly sinceNavigation?: number;
   readonly breakdown?: Readonly<Record<string, number>>;
 }
 
+/** A generated flow with its layout recorded (`ui.layout`), as a host saves it. */
+async function recordedFlow(n: number): Promise<unknown> {
+  const flow = generateFlow(n);
+  const elk = new ELK();
+  const layout = await layoutFlow(flow, undefined, (g) => elk.layout(g));
+  return recordLayout(flow, prepareLayout(flow).key, layout).flow;
+}
+
 async function measure(
   browser: Browser,
   shared: Awaited<ReturnType<Browser['newContext']>> | undefined,
   url: string,
+  recorded?: unknown,
 ): Promise<PageResult> {
   const context = shared ?? (await browser.newContext({ viewport: { width: 1280, height: 800 } }));
   const page = await context.newPage();
+  if (recorded !== undefined) {
+    await page.addInitScript((flow) => {
+      (globalThis as { __recordedFlow?: unknown }).__recordedFlow = flow;
+    }, recorded);
+  }
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
@@ -99,14 +120,26 @@ export async function main(): Promise<void> {
           : scenario === 'first'
             ? delays.map((d) => `delay=${d}`)
             : [''];
-      for (const n of sizes) {
+      for (const n of scenario === 'keystroke' ? [0] : scenario === 'edit' ? [1000] : sizes) {
+        const recorded = scenario === 'recorded' ? await recordedFlow(n) : undefined;
         for (const variant of variants) {
           const results: PageResult[] = [];
           const q = (variant === 'zoom1' ? '&zoom=1' : variant ? `&${variant}` : '') + workers;
           for (let i = 0; i < runs; i++) {
-            results.push(await measure(browser, shared, `${url}?scenario=${scenario}&n=${n}${q}`));
+            results.push(
+              await measure(browser, shared, `${url}?scenario=${scenario}&n=${n}${q}`, recorded),
+            );
           }
-          if (scenario === 'breakdown') {
+          if (scenario === 'edit' || scenario === 'keystroke') {
+            // Medians of each page's samples, then of the pages.
+            const medians = results.map((r) => median(r.samples ?? []));
+            const all = results.flatMap((r) => r.samples ?? []).sort((a, b) => a - b);
+            console.log(
+              `${scenario.padEnd(9)} ${scenario === 'edit' ? `${n} nodes` : 'expression field'}: median ${median(medians).toFixed(1)} ms ` +
+                `(pages ${Math.min(...medians).toFixed(1)}–${Math.max(...medians).toFixed(1)}), ` +
+                `p95 of all ${all[Math.floor(all.length * 0.95)]?.toFixed(1)} ms, worst ${all.at(-1)?.toFixed(1)} ms`,
+            );
+          } else if (scenario === 'breakdown') {
             const keys = Object.keys(results[0]?.breakdown ?? {});
             console.log(
               `breakdown ${String(n).padStart(5)} nodes: ` +
@@ -135,6 +168,12 @@ export async function main(): Promise<void> {
                 `(${Math.min(...ms).toFixed(0)}–${Math.max(...ms).toFixed(0)})` +
                 (scenario === 'first'
                   ? `, since navigation ${median(results.map((r) => r.sinceNavigation ?? NaN)).toFixed(0)} ms`
+                  : '') +
+                (scenario === 'recorded'
+                  ? `, opening zoom ${median(results.map((r) => r.zoom ?? NaN)).toFixed(2)}`
+                  : '') +
+                (scenario === 'cold'
+                  ? `, loading state painted after ${median(results.map((r) => r.loadingMs ?? NaN)).toFixed(0)} ms`
                   : ''),
             );
           }

@@ -16,6 +16,17 @@ import { generateFlow } from '../layout-flows.ts';
  *   opened again: measured from that last assignment to its first painted frame.
  * - `pan`: the flow is opened and fitted (or shown at zoom 1 with `zoom=1`), then panned by wheel
  *   events, one per frame, for `frames` frames; the result is every frame's duration.
+ * - `recorded`: the flow carries its recorded layout (`ui.layout`, made by designer.bench.ts in
+ *   Node and handed in as `window.__recordedFlow`), and is handed over right after the designer
+ *   module loads: measured from the assignment to the first painted frame, at the opening zoom.
+ * - `cold`: the same flow without a recorded layout, handed over at once: when the loading state
+ *   is first painted, and when the flow is; `elk` is ELK's own cold layout of it in a fresh page
+ *   (module load included), the yardstick.
+ * - `edit`: the flow is opened; then a step is inserted on an edge, 9 times at different edges:
+ *   each from the command to the first frame painted after its relayout.
+ * - `keystroke`: an expression field (CodeMirror) with completions; 40 characters typed one by
+ *   one: each from the transaction to the end of the field's update (highlighting, parser and
+ *   validator diagnostics, preview) — the work a keystroke costs on the main thread.
  */
 
 interface BenchResult {
@@ -31,12 +42,19 @@ interface BenchResult {
   readonly sinceNavigation?: number;
   readonly backend?: string;
   readonly breakdown?: Readonly<Record<string, number>>;
+  /** Several timings of one page (edit, keystroke). */
+  readonly samples?: readonly number[];
+  /** The zoom the flow opened at (recorded). */
+  readonly zoom?: number;
+  /** When the loading state was painted (cold). */
+  readonly loadingMs?: number;
 }
 
 declare global {
   interface Window {
     __benchResult?: BenchResult;
     __benchError?: string;
+    __recordedFlow?: unknown;
   }
 }
 
@@ -65,6 +83,21 @@ async function open(el: FlowDesignerBase, flow: unknown): Promise<number> {
 }
 
 async function main(): Promise<BenchResult> {
+  if (scenario === 'recorded') {
+    const el = document.createElement('flow-designer') as FlowDesignerBase;
+    document.body.append(el);
+    const ms = await open(el, window.__recordedFlow);
+    return { scenario, nodes: n, ms, zoom: el.view.zoom };
+  }
+  if (scenario === 'elk') {
+    const graph = prepareLayout(generateFlow(n)).graph.elk;
+    const t0 = performance.now();
+    const module = (await import('elkjs/lib/elk.bundled.js')) as { default?: unknown };
+    const Elk = (module.default ?? module) as new () => { layout(g: unknown): Promise<unknown> };
+    await new Elk().layout(graph);
+    return { scenario, nodes: n, ms: performance.now() - t0 };
+  }
+  if (scenario === 'keystroke') return keystrokes();
   const flow = generateFlow(n);
   if (delay > 0) await new Promise((r) => setTimeout(r, delay));
   const el = document.createElement('flow-designer') as FlowDesignerBase;
@@ -102,11 +135,35 @@ async function main(): Promise<BenchResult> {
     const ms = await open(el, flow);
     return { scenario, nodes: n, ms, sinceNavigation: performance.now() };
   }
+  if (scenario === 'cold') {
+    const t0 = performance.now();
+    el.flow = flow as FlowDesignerBase['flow'];
+    await el.updateComplete;
+    const shown = el.shadowRoot!.querySelector('[part=loading]') !== null;
+    const loadingMs = (await painted()) - t0;
+    await el.layoutComplete;
+    const ms = (await painted()) - t0;
+    if (!shown) throw new Error('no loading state before the layout');
+    return { scenario, nodes: n, ms, loadingMs };
+  }
   await open(el, flow);
   if (scenario === 'reopen') {
     await open(el, generateFlow(10));
     const ms = await open(el, structuredClone(flow));
     return { scenario, nodes: n, ms };
+  }
+  if (scenario === 'edit') {
+    const samples: number[] = [];
+    const edges = (flow.edges ?? []).filter((e) => e.port === undefined);
+    for (let i = 0; i < 9; i++) {
+      const edge = edges[Math.floor(((i + 0.5) * edges.length) / 9)]!;
+      const t0 = performance.now();
+      el.addNode('log', { kind: 'edge', edge: { from: edge.from, to: edge.to } });
+      await el.layoutComplete;
+      samples.push((await painted()) - t0);
+      await painted();
+    }
+    return { scenario, nodes: n, samples };
   }
   if (scenario === 'pan') {
     if (params.get('zoom') === '1') el.zoomToNode('n0');
@@ -145,6 +202,47 @@ async function main(): Promise<BenchResult> {
     return { scenario, nodes: n, frames: durations, work };
   }
   throw new Error(`unknown scenario ${scenario}`);
+}
+
+/** Types into an expression field; the time of each keystroke's work (see the module comment). */
+async function keystrokes(): Promise<BenchResult> {
+  const { defineExpressionField } = await import('../../src/panels/expression-field.ts');
+  const { EditorView } = await import('@codemirror/view');
+  defineExpressionField();
+  const field = document.createElement('millrace-expression-field') as HTMLElement & {
+    value: string;
+    completionScope: unknown;
+    previewScope: unknown;
+    editorReady: Promise<void>;
+    updateComplete: Promise<unknown>;
+  };
+  field.completionScope = {
+    nodes: {
+      extract: { outputSchema: { type: 'object', properties: { amount: { type: 'number' } } } },
+    },
+  };
+  field.previewScope = { nodes: { extract: { output: { amount: 2500 } } }, flow: { input: {} } };
+  field.value = '$<nodes.extract.output.amount > 2000 && ';
+  document.body.append(field);
+  await field.editorReady;
+  const view = EditorView.findFromDOM(
+    field.shadowRoot!.querySelector('.cm-editor') as HTMLElement,
+  )!;
+  const text = "flow.input.region == 'emea' || 1>";
+  const samples: number[] = [];
+  for (const ch of text) {
+    await painted();
+    const t0 = performance.now();
+    const end = view.state.doc.length;
+    view.dispatch({
+      changes: { from: end, insert: ch },
+      selection: { anchor: end + 1 },
+      userEvent: 'input.type',
+    });
+    await field.updateComplete;
+    samples.push(performance.now() - t0);
+  }
+  return { scenario: 'keystroke', nodes: 0, samples };
 }
 
 main().then(

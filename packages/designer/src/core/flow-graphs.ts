@@ -1,3 +1,4 @@
+import { isDraft } from 'immer';
 import { isContainer, type Edge, type FlowNode } from '@millrace/engine';
 import { EditError, type MutableGraph } from './flow-edit.ts';
 
@@ -80,14 +81,34 @@ export function graphAt(flow: unknown, key: string): MutableGraph {
   return graph;
 }
 
-/** Finds a node by id in any graph. */
-export function locate(flow: unknown, id: string): Located | undefined {
+/** Every node of a document by id (the first of duplicated ids). */
+function buildIndex(flow: unknown): Map<string, Located> {
+  const index = new Map<string, Located>();
   for (const { key, graph } of graphsOf(flow)) {
     const nodes = Array.isArray(graph.nodes) ? graph.nodes : [];
-    const index = nodes.findIndex((n) => isObject(n) && n.id === id);
-    if (index >= 0) return { node: nodes[index] as FlowNode, graph, key, index };
+    nodes.forEach((n, i) => {
+      if (isObject(n) && typeof n.id === 'string' && !index.has(n.id)) {
+        index.set(n.id, { node: n as FlowNode, graph, key, index: i });
+      }
+    });
   }
-  return undefined;
+  return index;
+}
+
+// Documents are immutable (each edit makes a new one), so their index is kept per document.
+// Drafts change under the recipe: they are searched afresh each time.
+const indexes = new WeakMap<object, Map<string, Located>>();
+
+/** Finds a node by id in any graph. */
+export function locate(flow: unknown, id: string): Located | undefined {
+  if (!isObject(flow)) return undefined;
+  if (isDraft(flow)) return buildIndex(flow).get(id);
+  let index = indexes.get(flow);
+  if (!index) {
+    index = buildIndex(flow);
+    indexes.set(flow, index);
+  }
+  return index.get(id);
 }
 
 /** Like `locate`, but throws E_EDIT_UNKNOWN_NODE. */

@@ -1,4 +1,33 @@
 import { pointer, type Diagnostic, type JsonSchema, type JsonValue } from '@millrace/engine';
+import {
+  asObject,
+  asRecord,
+  deepEqual,
+  fits,
+  inferType,
+  isConstOnly,
+  isConstraintOnly,
+  isExpression,
+  isPlainObject,
+  labelOfValue,
+  mergeSchemas,
+  numberOf,
+  resolveSchema,
+  stringList,
+  stringOf,
+  typesOf,
+  variantsOf,
+  type SchemaObject,
+} from './schema-keywords.ts';
+
+import { defaultValueOf } from './schema-defaults.ts';
+import { setAt, type FieldPath } from './value-path.ts';
+
+export { isExpression, resolveSchema } from './schema-keywords.ts';
+export type { SchemaObject } from './schema-keywords.ts';
+export { defaultValueOf } from './schema-defaults.ts';
+export { removeAt, setAt, valueAt } from './value-path.ts';
+export type { FieldPath } from './value-path.ts';
 
 /**
  * The property panel's form model: a JSON Schema (the draft 2020-12 / 7 subset that action
@@ -11,14 +40,8 @@ import { pointer, type Diagnostic, type JsonSchema, type JsonValue } from '@mill
  * `json` (`mismatch: true`) rather than hidden or overwritten.
  */
 
-/** A path inside the node (`['input', 'headers', 'Accept']`, `['cases', 0, 'when']`). */
-export type FieldPath = readonly (string | number)[];
-
 export type FieldKind =
   'string' | 'number' | 'integer' | 'boolean' | 'enum' | 'object' | 'array' | 'oneOf' | 'json';
-
-/** A schema object after `$ref` and `allOf` are resolved. */
-export type SchemaObject = { readonly [keyword: string]: unknown };
 
 interface FieldCommon {
   /** Path of the value relative to the node. */
@@ -140,11 +163,11 @@ export interface FormOptions {
   readonly root?: JsonSchema;
   /** Deeper schemas render as `json` (guards against huge or recursive schemas). */
   readonly maxDepth?: number;
-}
-
-/** True for a string holding an expression (`$<...>`). */
-export function isExpression(value: unknown): value is string {
-  return typeof value === 'string' && value.includes('$<');
+  /**
+   * The root schema describes only some keys of the value (a section over the whole node):
+   * leave its other keys out instead of listing them as `extra` fields.
+   */
+  readonly partial?: boolean;
 }
 
 /**
@@ -161,7 +184,12 @@ export function formFieldsOf(
 ): FormField {
   const root = options.root ?? schema ?? true;
   const path = options.path ?? [];
-  const ctx: BuildContext = { root, maxDepth: options.maxDepth ?? 16, refs: [] };
+  const ctx: BuildContext = {
+    root,
+    maxDepth: options.maxDepth ?? 16,
+    refs: [],
+    partialAt: options.partial === true ? path : undefined,
+  };
   const resolved = resolveSchema(schema ?? true, root);
   return build(ctx, resolved.schema, resolved.refs, value, {
     path,
@@ -175,70 +203,6 @@ export function formFieldsOf(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Schema resolution
-
-interface Resolved {
-  readonly schema: SchemaObject;
-  /** The `$ref`s followed to get there. */
-  readonly refs: readonly string[];
-}
-
-/** Resolves `$ref` (local `#/$defs/...`, `#/definitions/...`, any `#/...` pointer) and `allOf`. */
-export function resolveSchema(
-  schema: JsonSchema | undefined,
-  root: JsonSchema = schema ?? true,
-): Resolved {
-  let current: SchemaObject = asObject(schema);
-  const refs: string[] = [];
-  // Bounded: a chain of refs pointing at each other resolves to an empty (json) schema.
-  for (let hops = 0; typeof current['$ref'] === 'string' && hops < 32; hops++) {
-    const ref = current['$ref'];
-    refs.push(ref);
-    const target = refs.indexOf(ref) < refs.length - 1 ? undefined : lookUp(root, ref);
-    const { $ref: _ref, ...siblings } = current;
-    current = target === undefined ? siblings : { ...asObject(target), ...siblings };
-  }
-  if (typeof current['$ref'] === 'string') {
-    const { $ref: _ref, ...rest } = current;
-    current = rest;
-  }
-  if (Array.isArray(current['allOf'])) {
-    const { allOf, ...base } = current;
-    current = (allOf as JsonSchema[]).reduce<SchemaObject>(
-      (acc, part) => mergeSchemas(acc, resolveSchema(part, root).schema),
-      base,
-    );
-  }
-  return { schema: current, refs };
-}
-
-function lookUp(root: JsonSchema, ref: string): JsonSchema | undefined {
-  if (!ref.startsWith('#')) return undefined; // remote refs are not fetched
-  const tokens = ref === '#' ? [] : ref.slice(1).split('/').slice(1);
-  let at: unknown = root;
-  for (const raw of tokens) {
-    const token = decodeURIComponent(raw).replaceAll('~1', '/').replaceAll('~0', '~');
-    if (at === null || typeof at !== 'object' || !Object.hasOwn(at, token)) return undefined;
-    at = (at as Record<string, unknown>)[token];
-  }
-  return typeof at === 'boolean' || isPlainObject(at) ? (at as JsonSchema) : undefined;
-}
-
-/** `extra` on top of `base`: properties merged, required concatenated, other keywords replaced. */
-function mergeSchemas(base: SchemaObject, extra: SchemaObject): SchemaObject {
-  const merged: Record<string, unknown> = { ...base, ...extra };
-  if (isPlainObject(base['properties']) || isPlainObject(extra['properties'])) {
-    merged['properties'] = {
-      ...asRecord(base['properties']),
-      ...asRecord(extra['properties']),
-    };
-  }
-  const required = [...stringList(base['required']), ...stringList(extra['required'])];
-  if (required.length > 0) merged['required'] = [...new Set(required)];
-  return merged;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Building the tree
 
 interface BuildContext {
@@ -246,6 +210,8 @@ interface BuildContext {
   readonly maxDepth: number;
   /** `$ref`s being expanded on the way down (recursion guard). */
   readonly refs: readonly string[];
+  /** The path of a partial root (its undeclared keys are left out). */
+  readonly partialAt: FieldPath | undefined;
 }
 
 interface Place {
@@ -414,8 +380,12 @@ function objectField(
   const properties = asRecord(schema['properties']);
   const required = new Set(stringList(schema['required']));
   const current = common.expression || !isPlainObject(value) ? undefined : value;
+  // A partial root (a section over the node) is no place to add keys of the node.
+  const partial = ctx.partialAt !== undefined && samePath(ctx.partialAt, place.path);
   const additional =
-    schema['additionalProperties'] === false ? false : asObject(schema['additionalProperties']);
+    schema['additionalProperties'] === false || partial
+      ? false
+      : asObject(schema['additionalProperties']);
   const fields: FormField[] = [];
   if (!common.expression) {
     for (const [key, propSchema] of Object.entries(properties)) {
@@ -435,7 +405,7 @@ function objectField(
         ),
       );
     }
-    for (const [key, extraValue] of Object.entries(current ?? {})) {
+    for (const [key, extraValue] of Object.entries(partial ? {} : (current ?? {}))) {
       if (Object.hasOwn(properties, key)) continue;
       fields.push(
         child(
@@ -595,192 +565,6 @@ function variantTitle(schema: SchemaObject): string | undefined {
   return undefined;
 }
 
-function variantsOf(schema: SchemaObject): JsonSchema[] | undefined {
-  if (Array.isArray(schema['oneOf'])) return schema['oneOf'] as JsonSchema[];
-  if (Array.isArray(schema['anyOf'])) return schema['anyOf'] as JsonSchema[];
-  return undefined;
-}
-
-const ANNOTATIONS = new Set(['title', 'description', '$comment', 'examples', 'deprecated']);
-const CONSTRAINTS = new Set([
-  'required',
-  'not',
-  'minProperties',
-  'maxProperties',
-  'dependentRequired',
-]);
-
-function isConstOnly(schema: SchemaObject): boolean {
-  return 'const' in schema && Object.keys(schema).every((k) => k === 'const' || ANNOTATIONS.has(k));
-}
-
-function isConstraintOnly(schema: SchemaObject): boolean {
-  return Object.keys(schema).every((k) => CONSTRAINTS.has(k) || ANNOTATIONS.has(k));
-}
-
-function typesOf(schema: SchemaObject): string[] {
-  const t = schema['type'];
-  if (typeof t === 'string') return [t];
-  if (Array.isArray(t)) return t.filter((x): x is string => typeof x === 'string');
-  return [];
-}
-
-function inferType(schema: SchemaObject): string | undefined {
-  if (isPlainObject(schema['properties']) || 'additionalProperties' in schema) return 'object';
-  if ('items' in schema || 'prefixItems' in schema) return 'array';
-  if ('minimum' in schema || 'maximum' in schema) return 'number';
-  if ('minLength' in schema || 'pattern' in schema) return 'string';
-  return undefined;
-}
-
-function fits(type: string, value: unknown): boolean {
-  switch (type) {
-    case 'string':
-      return typeof value === 'string';
-    case 'number':
-      return typeof value === 'number' || isExpression(value);
-    case 'integer':
-      return (typeof value === 'number' && Number.isInteger(value)) || isExpression(value);
-    case 'boolean':
-      return typeof value === 'boolean' || isExpression(value);
-    case 'object':
-      return isPlainObject(value) || isExpression(value);
-    case 'array':
-      return Array.isArray(value) || isExpression(value);
-    case 'null':
-      return value === null;
-    default:
-      return true;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Defaults
-
-/**
- * A value to start from for `schema`: its `default`, else its `const`, else the first `enum`
- * value or variant, else an empty value of its type (objects get their required and `const`
- * properties). Used for new array items and when switching oneOf variants.
- */
-export function defaultValueOf(schema: JsonSchema | undefined, root?: JsonSchema): JsonValue {
-  return defaultOf(schema ?? true, root ?? schema ?? true, 0);
-}
-
-function defaultOf(schema: JsonSchema, root: JsonSchema, depth: number): JsonValue {
-  const s = resolveSchema(schema, root).schema;
-  if (s['default'] !== undefined) return structuredClone(s['default']) as JsonValue;
-  if ('const' in s) return structuredClone(s['const']) as JsonValue;
-  if (Array.isArray(s['enum']) && s['enum'].length > 0) return s['enum'][0] as JsonValue;
-  if (depth > 16) return null;
-  const alternatives = variantsOf(s);
-  if (alternatives !== undefined && alternatives.length > 0) {
-    const first = resolveSchema(alternatives[0], root).schema;
-    if (!isConstraintOnly(first)) {
-      const { oneOf: _o, anyOf: _a, ...base } = s;
-      return defaultOf(mergeSchemas(base, first), root, depth + 1);
-    }
-  }
-  const types = typesOf(s);
-  const type = types.find((t) => t !== 'null') ?? (types.length > 0 ? 'null' : inferType(s));
-  switch (type) {
-    case 'string':
-      return '';
-    case 'number':
-    case 'integer': {
-      const min = numberOf(s['minimum']);
-      const exclusive = numberOf(s['exclusiveMinimum']);
-      if (min !== undefined && min > 0) return min;
-      if (exclusive !== undefined && exclusive >= 0)
-        return type === 'integer' ? Math.floor(exclusive) + 1 : exclusive + 1;
-      return 0;
-    }
-    case 'boolean':
-      return false;
-    case 'null':
-      return null;
-    case 'array': {
-      const min = numberOf(s['minItems']) ?? 0;
-      const items = (s['items'] as JsonSchema | undefined) ?? true;
-      return Array.from({ length: min }, () => defaultOf(items, root, depth + 1));
-    }
-    case 'object': {
-      const out: Record<string, JsonValue> = {};
-      const required = new Set(stringList(s['required']));
-      for (const [key, prop] of Object.entries(asRecord(s['properties']))) {
-        const p = resolveSchema(prop as JsonSchema, root).schema;
-        if (required.has(key) || 'const' in p) out[key] = defaultOf(p, root, depth + 1);
-      }
-      return out;
-    }
-    default:
-      return null;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Immutable edits
-
-/**
- * `value` with `newValue` at `path`, copying every object and array on the way (nothing is
- * mutated). Missing containers are created (an array for a number segment). `undefined`
- * removes: an object key is deleted, an array item spliced out.
- *
- * @example
- * setAt({ a: { b: 1 } }, ['a', 'c'], 2) // → { a: { b: 1, c: 2 } }
- */
-export function setAt(value: unknown, path: FieldPath, newValue: unknown): unknown {
-  if (newValue === undefined) return removeAt(value, path);
-  if (path.length === 0) return newValue;
-  const [head, ...rest] = path as [string | number, ...(string | number)[]];
-  if (typeof head === 'number' && (Array.isArray(value) || !isPlainObject(value))) {
-    const copy = Array.isArray(value) ? [...(value as unknown[])] : [];
-    while (copy.length < head) copy.push(null); // no holes: JSON has none
-    copy[head] = setAt(copy[head], rest, newValue);
-    return copy;
-  }
-  const copy: Record<string, unknown> = isPlainObject(value) ? { ...value } : {};
-  copy[String(head)] = setAt(copy[String(head)], rest, newValue);
-  return copy;
-}
-
-/** `value` without what is at `path` (array items spliced out); `value` itself when absent. */
-export function removeAt(value: unknown, path: FieldPath): unknown {
-  if (path.length === 0) return undefined;
-  const [head, ...rest] = path as [string | number, ...(string | number)[]];
-  if (Array.isArray(value)) {
-    const index = typeof head === 'number' ? head : Number(head);
-    if (!Number.isInteger(index) || index < 0 || index >= value.length) return value;
-    const copy = [...(value as unknown[])];
-    if (rest.length === 0) copy.splice(index, 1);
-    else {
-      const next = removeAt(copy[index], rest);
-      if (next === copy[index]) return value;
-      copy[index] = next;
-    }
-    return copy;
-  }
-  if (!isPlainObject(value) || !Object.hasOwn(value, String(head))) return value;
-  const key = String(head);
-  if (rest.length === 0) {
-    const { [key]: _removed, ...others } = value;
-    return others;
-  }
-  const next = removeAt(value[key], rest);
-  return next === value[key] ? value : { ...value, [key]: next };
-}
-
-/** The value at `path`, or undefined. */
-export function valueAt(value: unknown, path: FieldPath): unknown {
-  let at = value;
-  for (const segment of path) {
-    if (Array.isArray(at)) at = at[Number(segment)];
-    else if (isPlainObject(at)) at = at[String(segment)];
-    else return undefined;
-  }
-  return at;
-}
-
-/** The field at `path` in a form tree (a oneOf resolves to its chosen variant's field). */
 export function fieldAt(root: FormField, path: FieldPath): FormField | undefined {
   if (!startsWith(path, root.path)) return undefined;
   let at: FormField | undefined = root;
@@ -805,12 +589,14 @@ export function planEdit(
   root: FormField,
   path: FieldPath,
   value: unknown,
+  /** The document the form's `$ref`s resolve against (the schema given to `formFieldsOf`). */
+  schemaRoot?: JsonSchema,
 ): { readonly path: FieldPath; readonly value: unknown } {
   if (value === undefined || !startsWith(path, root.path)) return { path, value };
   let at: FormField | undefined = root;
   while (at !== undefined && at.path.length < path.length) {
     if (at.value === undefined && (at.kind === 'object' || at.kind === 'array')) {
-      const start = at.kind === 'object' ? defaultValueOf(at.schema) : [];
+      const start = at.kind === 'object' ? defaultValueOf(at.schema, schemaRoot) : [];
       return { path: at.path, value: setAt(start, path.slice(at.path.length), value) };
     }
     const next: string | number = path[at.path.length]!;
@@ -867,110 +653,12 @@ export function diagnosticsAt(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Text <-> value
-
-/** The result of reading a field's text. */
-export type TextValue =
-  | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly error: 'number' | 'json' };
-
-/** The text an input shows for a value (strings as they are, the rest as JSON). */
-export function textOf(value: unknown, pretty = false): string {
-  if (value === undefined) return '';
-  if (typeof value === 'string') return value;
-  return JSON.stringify(value, null, pretty ? 2 : undefined) ?? '';
-}
-
-/** A number input's text: '' removes the value; anything else must be a (whole) number. */
-export function parseNumberText(text: string, integer: boolean): TextValue {
-  const t = text.trim();
-  if (t === '') return { ok: true, value: undefined };
-  const n = Number(t);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)))
-    return { ok: false, error: 'number' };
-  return { ok: true, value: n };
-}
-
-/** A JSON textarea's text: '' removes the value; else it must parse. */
-export function parseJsonText(text: string): TextValue {
-  if (text.trim() === '') return { ok: true, value: undefined };
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch {
-    return { ok: false, error: 'json' };
-  }
-}
-
-/**
- * What an expression field's text means for a field of `kind`: text holding `$<` is the
- * expression string; otherwise it is read as the kind's literal where it is one (`42` for a
- * number, `true` for a boolean, JSON for `json`), else kept as a string. Empty text removes an
- * optional value (a required string becomes '').
- */
-export function expressionTextValue(
-  field: Pick<FormField, 'kind' | 'required'>,
-  text: string,
-): unknown {
-  if (text === '') return field.kind === 'string' && field.required ? '' : undefined;
-  if (text.includes('$<') || field.kind === 'string') return text;
-  switch (field.kind) {
-    case 'number':
-    case 'integer': {
-      const parsed = parseNumberText(text, field.kind === 'integer');
-      return parsed.ok ? parsed.value : text;
-    }
-    case 'boolean':
-      return text === 'true' ? true : text === 'false' ? false : text;
-    default: {
-      const parsed = parseJsonText(text);
-      return parsed.ok ? parsed.value : text;
-    }
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Small helpers
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function asObject(schema: JsonSchema | undefined | unknown): SchemaObject {
-  return isPlainObject(schema) ? schema : {};
-}
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return isPlainObject(value) ? value : {};
-}
-
-function stringOf(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function numberOf(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-function stringList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((x): x is string => typeof x === 'string') : [];
-}
-
-function labelOfValue(value: JsonValue): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
+// Paths
 
 function startsWith(path: FieldPath, prefix: FieldPath): boolean {
   return prefix.length <= path.length && prefix.every((s, i) => String(s) === String(path[i]));
 }
 
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  return (
-    ka.length === kb.length &&
-    ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
-  );
+function samePath(a: FieldPath, b: FieldPath): boolean {
+  return a.length === b.length && startsWith(a, b);
 }

@@ -27,6 +27,8 @@ export interface DesignerStrings extends EditingStrings, PaletteStrings {
   readonly infos: (n: number) => string;
   readonly attempt: (n: number) => string;
   readonly layoutFailed: string;
+  /** Shown while a flow without a recorded layout is laid out. */
+  readonly layingOut: string;
   readonly outline: string;
   readonly onFailure: string;
   /** How screen readers call a node (aria-roledescription). */
@@ -88,6 +90,7 @@ export const DEFAULT_STRINGS: DesignerStrings = {
   infos: (n) => (n === 1 ? '1 note' : `${n} notes`),
   attempt: (n) => `attempt ${n}`,
   layoutFailed: 'The flow could not be laid out.',
+  layingOut: 'Laying out the flow…',
   outline: 'Flow outline',
   nodeRole: 'flow step',
   minimap: 'Overview of the whole flow',

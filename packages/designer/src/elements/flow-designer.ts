@@ -965,6 +965,11 @@ export class FlowDesignerBase extends LitElement {
           </span>
         </div>
         ${this.layoutError ? html`<div class="empty" role="alert">${t.layoutFailed}</div>` : nothing}
+        ${
+          this.layout === undefined && !this.layoutError && count > 0
+            ? html`<div class="loading" part="loading" role="status">${t.layingOut}</div>`
+            : nothing
+        }
         ${this.renderCanvas()} ${this.renderEmptyFlow(count)} ${this.editing.renderPalette()}
         ${this.editing.renderRename()} ${this.renderMinimap()} ${this.renderTimeline()}
         <div class="sr-only" part="live" role="status" aria-live="polite">

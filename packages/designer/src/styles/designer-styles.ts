@@ -566,6 +566,13 @@ export const designerStyles = css`
     border: 2px solid var(--_accent);
     border-radius: 6px;
   }
+  .loading {
+    position: absolute;
+    top: 50%;
+    left: 50%;
+    transform: translate(-50%, -50%);
+    color: var(--_muted);
+  }
   .empty-flow {
     position: absolute;
     top: 50%;

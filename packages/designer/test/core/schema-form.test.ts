@@ -4,20 +4,16 @@ import { BUILTIN_ACTIONS, type Diagnostic, type JsonSchema } from '@millrace/eng
 import {
   defaultValueOf,
   diagnosticsAt,
-  expressionTextValue,
   fieldAt,
   fieldPointers,
   formFieldsOf,
-  parseJsonText,
-  parseNumberText,
   planEdit,
   removeAt,
-  resolveSchema,
   selectVariant,
   setAt,
-  textOf,
   type FormField,
 } from '../../src/core/schema-form.ts';
+import { resolveSchema } from '../../src/core/schema-keywords.ts';
 
 /** The root's child fields by key. */
 function fields(root: FormField): Record<string, FormField> {
@@ -318,6 +314,19 @@ test('a closed object still shows unknown keys (so they can be removed)', () => 
   assert.ok(root.kind === 'object');
   assert.equal(root.additional, false);
   assert.equal(fields(root)['stray']!.extra, true);
+});
+
+test('a partial root lists only its declared keys and offers no new ones', () => {
+  const root = formFieldsOf(
+    { type: 'object', properties: { retry: { type: 'object', properties: {} } } },
+    { id: 'a', type: 'http', retry: { extra: 1 } },
+    { partial: true },
+  );
+  assert.ok(root.kind === 'object');
+  assert.deepEqual(Object.keys(fields(root)), ['retry']);
+  assert.equal(root.additional, false);
+  // Only the root is partial: below it, undeclared keys still show.
+  assert.deepEqual(Object.keys(fields(fields(root)['retry']!)), ['extra']);
 });
 
 test('anyOf of required-only constraints beside properties stays an object', () => {
@@ -797,37 +806,4 @@ test('diagnosticsAt keys each diagnostic by the deepest field containing its poi
 test('diagnosticsAt: a prefix must end at a segment boundary', () => {
   const map = diagnosticsAt([diag('/t/input/urls')], '/t', ['/input/url', '/input']);
   assert.deepEqual([...map.keys()], ['/input']);
-});
-
-// ---------------------------------------------------------------------------------------------
-// Text
-
-test('number text: empty removes, numbers parse, integers must be whole', () => {
-  assert.deepEqual(parseNumberText('', false), { ok: true, value: undefined });
-  assert.deepEqual(parseNumberText(' 2.5 ', false), { ok: true, value: 2.5 });
-  assert.deepEqual(parseNumberText('2.5', true), { ok: false, error: 'number' });
-  assert.deepEqual(parseNumberText('abc', false), { ok: false, error: 'number' });
-});
-
-test('json text: empty removes, valid JSON parses, invalid is an error', () => {
-  assert.deepEqual(parseJsonText('  '), { ok: true, value: undefined });
-  assert.deepEqual(parseJsonText('{"a":[1]}'), { ok: true, value: { a: [1] } });
-  assert.deepEqual(parseJsonText('{a:1}'), { ok: false, error: 'json' });
-  assert.equal(textOf({ a: 1 }), '{"a":1}');
-  assert.equal(textOf({ a: 1 }, true), '{\n  "a": 1\n}');
-  assert.equal(textOf('s'), 's');
-  assert.equal(textOf(undefined), '');
-});
-
-test('expression text: $< stays a string; literals are read per kind', () => {
-  const number = { kind: 'number', required: false } as const;
-  assert.equal(expressionTextValue(number, '$<flow.input.n>'), '$<flow.input.n>');
-  assert.equal(expressionTextValue(number, '42'), 42);
-  assert.equal(expressionTextValue(number, ''), undefined);
-  assert.equal(expressionTextValue({ kind: 'boolean', required: false }, 'true'), true);
-  assert.deepEqual(expressionTextValue({ kind: 'json', required: false }, '[1]'), [1]);
-  assert.equal(expressionTextValue({ kind: 'json', required: false }, 'plain'), 'plain');
-  assert.equal(expressionTextValue({ kind: 'string', required: false }, '42'), '42');
-  assert.equal(expressionTextValue({ kind: 'string', required: true }, ''), '');
-  assert.equal(expressionTextValue({ kind: 'string', required: false }, ''), undefined);
 });
