@@ -48,7 +48,11 @@ const visit = (name) => {
     if (imp.kind === 'import-statement' && !imp.external) visit(imp.path);
   }
 };
-for (const [name, out] of Object.entries(outputs)) if (out.entryPoint) visit(name);
+// Dynamic import targets are entry points in esbuild's metafile too: start from ours only.
+const entries = ['packages/designer/src/index.ts', 'packages/designer/src/define.ts'];
+for (const [name, out] of Object.entries(outputs)) {
+  if (out.entryPoint && entries.includes(out.entryPoint)) visit(name);
+}
 
 let raw = 0;
 let gzip = 0;

@@ -4,6 +4,7 @@ import { formatClockIntl, formatDurationIntl, formatTickIntl } from '../core/tim
 import type { TimelineRowText, TimelineSegmentText } from './run-timeline-view.ts';
 import { DEFAULT_EDITING_STRINGS, type EditingStrings } from './editing-strings.ts';
 import { DEFAULT_PALETTE_STRINGS, type PaletteStrings } from './flow-palette.ts';
+import type { PropertyPanelStrings } from '../panels/property-panel.ts';
 
 /**
  * Every user-facing text of `<flow-designer>`: the `strings` property replaces any of them
@@ -13,6 +14,8 @@ import { DEFAULT_PALETTE_STRINGS, type PaletteStrings } from './flow-palette.ts'
 
 /** Replaceable user-facing strings (i18n). */
 export interface DesignerStrings extends EditingStrings, PaletteStrings {
+  /** The property panel's texts (its defaults: DEFAULT_PROPERTY_PANEL_STRINGS). */
+  readonly properties: Partial<PropertyPanelStrings>;
   readonly untitled: string;
   readonly noFlow: string;
   readonly nodeCount: (n: number) => string;
@@ -77,6 +80,7 @@ const SEGMENT_KINDS: Readonly<Record<TimelineSegmentKind, string>> = {
 export const DEFAULT_STRINGS: DesignerStrings = {
   ...DEFAULT_EDITING_STRINGS,
   ...DEFAULT_PALETTE_STRINGS,
+  properties: {},
   untitled: 'Untitled flow',
   noFlow: 'No flow loaded.',
   nodeCount: (n) => (n === 1 ? '1 node' : `${n} nodes`),

@@ -67,6 +67,8 @@ const ARROWS: Readonly<Record<string, FocusDirection>> = {
 import { createLayoutEngine, type LayoutEngine } from '../layout/layout-client.ts';
 import { isLayoutStale } from '../layout/layout-errors.ts';
 import { EditingController } from './editing-controller.ts';
+import { PropertyPanelHost } from './property-panel-host.ts';
+import type { PropertyRenderer } from '../panels/property-panel.ts';
 import {
   EditError,
   type EdgeRef,
@@ -226,6 +228,46 @@ export class FlowDesignerBase extends LitElement {
     },
     diagnostics: () => this.currentDiagnostics(),
   });
+
+  /**
+   * Replaces the generated input form of the property panel for some node types (or
+   * `trigger:<kind>`): `(ctx) => TemplateResult | HTMLElement`, with `ctx.edit(path, value)`.
+   * An element the host puts into the slot `editor-<type>` does the same.
+   */
+  @property({ attribute: false }) nodeEditors: { readonly [type: string]: PropertyRenderer } = {};
+
+  /** The property panel of the opened step (property-panel-host.ts). */
+  private readonly panel = new PropertyPanelHost({
+    element: this,
+    flow: () => this.flow as FlowDefinition | undefined,
+    catalog: () => this.catalog,
+    editable: () => this.editable,
+    diagnostics: () => this.currentDiagnostics(),
+    run: () => this.runView,
+    theme: () => this.theme,
+    strings: () => this.text.properties,
+    renderers: () => this.nodeEditors,
+    edit: (target, path, value, coalesce) => {
+      this.editing.setProperty(target, path, value, { coalesce });
+    },
+    commit: () => this.editing.editor.seal(),
+    focusNode: (id) => this.focusNode(id),
+  });
+
+  /** Opens the property panel of a step (Enter on a card, or a click). */
+  openProperties(id: string): void {
+    this.panel.open(id);
+  }
+
+  /** Closes the property panel. */
+  closeProperties(): void {
+    this.panel.close();
+  }
+
+  /** Resolves when the open property panel is loaded and drawn (tests, hosts). */
+  get propertiesReady(): Promise<void> {
+    return this.panel.panelReady;
+  }
 
   /** False when `readonly` or disabled by its form: no editing affordance, every edit refused. */
   get editable(): boolean {
@@ -971,7 +1013,8 @@ export class FlowDesignerBase extends LitElement {
             : nothing
         }
         ${this.renderCanvas()} ${this.renderEmptyFlow(count)} ${this.editing.renderPalette()}
-        ${this.editing.renderRename()} ${this.renderMinimap()} ${this.renderTimeline()}
+        ${this.editing.renderRename()} ${this.panel.render()} ${this.renderMinimap()}
+        ${this.renderTimeline()}
         <div class="sr-only" part="live" role="status" aria-live="polite">
           ${this.runAnnouncement()}
         </div>
@@ -1222,8 +1265,10 @@ export class FlowDesignerBase extends LitElement {
           this.editing.startRename(n.id.startsWith('trigger:') ? n.id.slice(8) : n.id);
           return;
         }
-        this.select(n.id, e.shiftKey || e.metaKey || e.ctrlKey);
+        const extend = e.shiftKey || e.metaKey || e.ctrlKey;
+        this.select(n.id, extend);
         this.openNode(n.id, overlay);
+        if (!extend && n.kind !== 'region') this.panel.open(n.id);
       },
       onKeydown: (e: KeyboardEvent) => {
         if (e.key === 'Enter' || e.key === ' ') {
@@ -1231,11 +1276,13 @@ export class FlowDesignerBase extends LitElement {
           e.stopPropagation();
           this.select(n.id, false);
           this.openNode(n.id, overlay);
+          if (e.key === 'Enter') this.panel.open(n.id);
           return;
         }
         if (e.key === 'Escape') {
           e.stopPropagation();
-          this.select(undefined, false);
+          // Escape closes the open panel first, then clears the selection.
+          if (!this.panel.close()) this.select(undefined, false);
           return;
         }
         const direction = ARROWS[e.key];

@@ -484,10 +484,12 @@ export class PropertyPanel extends LitElement {
   protected override render() {
     const node = this.node;
     const s = this.s;
+    // A region, not complementary: inside the designer (itself a region) a complementary
+    // landmark would not be top-level.
     return html`<aside
       class="panel"
       part="panel"
-      role="complementary"
+      role="region"
       aria-label=${s.propertiesLabel}
       @keydown=${this.onKeydown}
     >

@@ -553,6 +553,15 @@ export const designerStyles = css`
     bottom: 8px;
     width: min(280px, calc(100% - 16px));
   }
+  .panel-overlay {
+    position: absolute;
+    z-index: 3;
+    top: 52px;
+    right: 8px;
+    bottom: 8px;
+    width: min(360px, calc(100% - 16px));
+    overflow: auto;
+  }
   .rename {
     position: absolute;
     z-index: 4;

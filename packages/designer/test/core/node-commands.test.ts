@@ -180,7 +180,9 @@ test('removing a chain of nodes reconnects around all of them', () => {
   };
   const r = removeNodes(flow, ['b', 'c']);
   assert.deepEqual(r.flow.edges, [{ from: 'a', to: 'd' }]);
-  assert.deepEqual((r.change as { reconnected: readonly unknown[] }).reconnected, [{ from: 'a', to: 'd' }]);
+  assert.deepEqual((r.change as { reconnected: readonly unknown[] }).reconnected, [
+    { from: 'a', to: 'd' },
+  ]);
   assertReversible(flow, r);
 });
 

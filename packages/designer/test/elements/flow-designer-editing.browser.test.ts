@@ -412,6 +412,56 @@ describe('<flow-designer> editing', () => {
     expect(fresh.requests).to.equal(1);
   });
 
+  it('opens the property panel of a clicked step; its edits are undoable; Escape closes it', async () => {
+    const el = await designer(chain());
+    card(el, 'ok').dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
+    await el.propertiesReady;
+    const panel = root(el).querySelector('millrace-property-panel')!;
+    await (panel as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+    const region = panel.shadowRoot!.querySelector('[role=region]')!;
+    expect(region.getAttribute('aria-label')).to.equal('Properties');
+    // The log step's level is an enum: a select labelled by its property name.
+    const select = [...panel.shadowRoot!.querySelectorAll('select')].find((s) =>
+      s.labels?.[0]?.textContent?.includes('level'),
+    )!;
+    expect(select, 'a level field').to.not.equal(undefined);
+    // Options are the enum's values in order: debug, info, warn, error.
+    select.value = [...select.options].find((o) => o.textContent!.trim() === 'warn')!.value;
+    select.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
+    await el.updateComplete;
+    expect(locate(flowOf(el), 'ok')!.node.input).to.deep.equal({ message: 'ok', level: 'warn' });
+    el.undo();
+    expect(locate(flowOf(el), 'ok')!.node.input).to.deep.equal({ message: 'ok' });
+    await expect(el).to.be.accessible();
+    // Enter on a focused card opens it too; Escape closes it and focus goes back to the card.
+    card(el, 'done').focus();
+    await sendKeys({ press: 'Enter' });
+    await el.propertiesReady;
+    expect((panel as unknown as { node: FlowNode }).node.id).to.equal('done');
+    card(el, 'done').focus();
+    await sendKeys({ press: 'Escape' });
+    await el.updateComplete;
+    expect(root(el).querySelector('millrace-property-panel')).to.equal(null);
+  });
+
+  it('the palette and the property panel are axe-clean in both themes', async () => {
+    for (const theme of ['light', 'dark'] as const) {
+      const el = await designer(chain());
+      el.theme = theme;
+      el.openPalette();
+      card(el, 'fetch').dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
+      await el.propertiesReady;
+      el.openPalette();
+      await el.updateComplete;
+      await (
+        root(el).querySelector('millrace-flow-palette') as unknown as {
+          updateComplete: Promise<unknown>;
+        }
+      ).updateComplete;
+      await expect(el).to.be.accessible();
+    }
+  });
+
   it('readonly hides every editing affordance and refuses every edit', async () => {
     const el = await designer(chain(), { readonly: true });
     expect(root(el).querySelector('[part~=add-step]')).to.equal(null);
