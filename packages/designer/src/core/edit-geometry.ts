@@ -126,9 +126,11 @@ export function openPorts(
   flow: FlowDocument,
   layout: LayoutResult,
   catalog?: ActionCatalog,
+  only?: ReadonlySet<string>,
 ): { readonly from: string; readonly port: string; readonly at: LayoutPoint }[] {
   const out: { from: string; port: string; at: LayoutPoint }[] = [];
   for (const [id, ports] of layout.ports) {
+    if (only && !only.has(id)) continue;
     const found = locate(flow, id);
     if (!found) continue;
     const used = new Set(

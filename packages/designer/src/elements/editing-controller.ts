@@ -51,7 +51,7 @@ import { createPointerDrag, type DragPoint, type PointerDrag } from '../core/poi
 import { createNode, createTrigger } from '../core/new-node.ts';
 import { allNodeIds, locate } from '../core/flow-graphs.ts';
 import { paletteGroups, type PaletteItem } from '../core/palette-items.ts';
-import type { LayoutResult } from '../core/layout-result.ts';
+import type { LayoutEdge, LayoutResult } from '../core/layout-result.ts';
 import { recordLayout, recordedKey } from '../core/recorded-layout.ts';
 import type { Viewport } from '../core/viewport.ts';
 import type { DesignerStrings } from './designer-strings.ts';
@@ -759,10 +759,7 @@ export class EditingController implements ReactiveController {
         aria-keyshortcuts="A"
         @click=${() => this.openPalette()}
       >
-        <svg class="tool-icon" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true">
-          <path d="M6 1v10M1 6h10"></path>
-        </svg>
-        <span class="tool-text">${t.step}</span>
+        <span aria-hidden="true">+</span><span class="tool-text">${t.step}</span>
       </button>
       <button
         part="button undo"
@@ -845,7 +842,12 @@ export class EditingController implements ReactiveController {
    * on edges and on open ports, a selected edge's outline, the connection being dragged, the
    * drop target of a palette or move drag, and the lasso.
    */
-  renderCanvasLayer(layout: LayoutResult | undefined, far: boolean) {
+  renderCanvasLayer(
+    layout: LayoutResult | undefined,
+    far: boolean,
+    drawnEdges: readonly LayoutEdge[] = layout?.edges ?? [],
+    drawnNodes?: ReadonlySet<string>,
+  ) {
     const flow = this.host.flow();
     if (!layout || !flow || !this.host.editable()) return nothing;
     const t = this.host.strings();
@@ -869,7 +871,7 @@ export class EditingController implements ReactiveController {
     };
     const edges = far
       ? nothing
-      : layout.edges.map((e) => {
+      : drawnEdges.map((e) => {
           const at = insertAtEdge(e);
           if (!at) return nothing;
           const mid = polylineMidpoint(e.points);
@@ -877,7 +879,7 @@ export class EditingController implements ReactiveController {
         });
     const ports = far
       ? nothing
-      : openPorts(flow, layout, this.host.catalog()).map((p) =>
+      : openPorts(flow, layout, this.host.catalog(), drawnNodes).map((p) =>
           plus(p.at.x, p.at.y + 22, { kind: 'port', from: p.from, port: p.port }, 'plus-port'),
         );
     const selected = this.selectedEdge;

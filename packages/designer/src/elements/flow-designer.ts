@@ -78,6 +78,13 @@ import {
 } from '../core/flow-edit.ts';
 import { edgeRefOf } from '../core/edit-geometry.ts';
 import { openingViewport, toWorld } from '../core/viewport.ts';
+import {
+  containsRect,
+  intersects,
+  pointsBox,
+  renderWindowFor,
+  visibleRect,
+} from '../core/render-window.ts';
 
 /** The part of a flow definition this element reads so far. */
 export interface FlowLike {
@@ -371,8 +378,14 @@ export class FlowDesignerBase extends LitElement {
       : new ResizeObserver((entries) => {
           const box = entries[entries.length - 1]!.contentRect;
           if (box.width === 0 && box.height === 0) return;
+          const resized =
+            this.canvasSize?.width !== box.width || this.canvasSize.height !== box.height;
           this.canvasSize = { width: box.width, height: box.height };
           this.updateMinimapFrame();
+          if (resized && this.renderWindow) {
+            this.renderWindow = undefined;
+            this.requestUpdate();
+          }
         });
 
   /** Keeps `canvasSize` current as the canvas (a new one per flow shown) changes size. */
@@ -567,6 +580,7 @@ export class FlowDesignerBase extends LitElement {
         if (box && box.width > 0 && box.height > 0) {
           this.canvasSize = { width: box.width, height: box.height };
           this.viewport = this.opening(result, box.width, box.height);
+          this.renderWindow = undefined;
           this.farCards = this.viewport.zoom < FAR_ZOOM;
           this.fitPending = false;
         }
@@ -629,7 +643,7 @@ export class FlowDesignerBase extends LitElement {
 
   /** Zooms by `factor` around the centre of the canvas. */
   zoomBy(factor: number): void {
-    const box = this.renderRoot.querySelector('svg')?.getBoundingClientRect();
+    const box = this.renderRoot.querySelector('svg.canvas')?.getBoundingClientRect();
     const cx = box ? box.width / 2 : 0;
     const cy = box ? box.height / 2 : 0;
     this.setViewport(zoomAt(this.viewport, this.viewport.zoom * factor, cx, cy));
@@ -638,6 +652,7 @@ export class FlowDesignerBase extends LitElement {
   /** Applies a viewport as one attribute write: nodes are not re-rendered while panning. */
   private setViewport(view: Viewport): void {
     this.viewport = view;
+    this.followWindow(view);
     const canvas = this.renderRoot.querySelector('svg.canvas');
     const far = view.zoom < FAR_ZOOM;
     // The class hides the details at once; the cards are re-rendered with or without them
@@ -740,10 +755,7 @@ export class FlowDesignerBase extends LitElement {
     if (!this.flow || !this.layout) return;
     const to = nextFocus(this.flow as FlowDefinition, this.layout, from, direction);
     if (!to) return;
-    const target = this.renderRoot.querySelector<SVGGElement>(
-      `g.node[data-node-id="${CSS.escape(to)}"]`,
-    );
-    target?.focus();
+    this.focusNode(to);
   }
 
   /** Selects a node (adding to the selection with `extend`); `undefined` clears it. */
@@ -781,8 +793,25 @@ export class FlowDesignerBase extends LitElement {
         `g.node[data-node-id="${CSS.escape(`trigger:${id}`)}"]`,
       );
     const card = find();
-    if (card) card.focus();
-    else void this.updateComplete.then(() => find()?.focus());
+    if (card) {
+      card.focus();
+      return;
+    }
+    // Not drawn (far from the view): bring it into view first, at the same zoom.
+    const box = this.layout?.nodes.get(id) ?? this.layout?.nodes.get(`trigger:${id}`);
+    const size = this.canvasSize;
+    if (box && size) {
+      const v = visibleRect(this.viewport, size.width, size.height);
+      if (!intersects(v, box)) {
+        const zoom = this.viewport.zoom;
+        this.setViewport({
+          zoom,
+          x: size.width / 2 - (box.x + box.width / 2) * zoom,
+          y: size.height / 2 - (box.y + box.height / 2) * zoom,
+        });
+      }
+    }
+    void this.updateComplete.then(() => find()?.focus());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1110,22 +1139,50 @@ export class FlowDesignerBase extends LitElement {
    */
   exportSvg(): string {
     if (!this.layout) return '';
-    let canvas = this.renderRoot.querySelector<SVGSVGElement>('svg.canvas');
-    if (this.farCards) {
-      const holder = document.createElement('div');
-      render(this.renderCanvas(false), holder);
-      canvas = holder.querySelector<SVGSVGElement>('svg.canvas');
-    }
+    // Drawn apart: every card with its details (the canvas draws only what is near the view).
+    const holder = document.createElement('div');
+    render(this.renderCanvas(false, false), holder);
+    const canvas = holder.querySelector<SVGSVGElement>('svg.canvas');
     return canvas ? standaloneSvg(canvas, boundsOf(this.layout)) : '';
   }
 
-  private renderCanvas(far = this.farCards) {
+  /**
+   * The part of the canvas whose cards and edges are in the DOM (core/render-window.ts):
+   * computed for the current view, kept while the view stays inside it.
+   */
+  private renderWindow: Rect | undefined;
+
+  private currentWindow(): Rect | undefined {
+    const size = this.canvasSize;
+    if (!size || size.width === 0) return undefined;
+    return (this.renderWindow ??= renderWindowFor(this.viewport, size.width, size.height));
+  }
+
+  /** A pan or zoom that leaves the drawn window draws the cards around the new view. */
+  private followWindow(view: Viewport): void {
+    const size = this.canvasSize;
+    if (!size || !this.renderWindow) return;
+    if (containsRect(this.renderWindow, visibleRect(view, size.width, size.height))) return;
+    this.renderWindow = renderWindowFor(view, size.width, size.height);
+    this.requestUpdate();
+  }
+
+  private renderCanvas(far = this.farCards, cull = true) {
     const layout = this.layout;
     const flow = this.flow as Parameters<typeof indexFlow>[0];
     const byId = indexFlow(flow);
     const marks = this.marks();
     const overlay = this.runOverlay()?.overlay;
-    const nodes = layout ? [...layout.nodes.values()] : [];
+    const window = cull ? this.currentWindow() : undefined;
+    // Selected cards stay drawn (focus may be on one of them).
+    const nodes = layout
+      ? [...layout.nodes.values()].filter(
+          (n) => !window || intersects(window, n) || this.selected.includes(n.id),
+        )
+      : [];
+    const edges = (layout?.edges ?? []).filter(
+      (e) => !window || intersects(window, pointsBox(e.points)),
+    );
     return html`<svg
       part="svg"
       class="canvas ${this.viewport.zoom < FAR_ZOOM ? 'far' : ''}"
@@ -1146,12 +1203,12 @@ export class FlowDesignerBase extends LitElement {
         </g>
         <g class="edges">
           ${repeat(
-            layout?.edges ?? [],
+            edges,
             (e) => e.id,
             (e) => this.renderEdge(e, marks.edges.get(e.id), far),
           )}
         </g>
-        ${this.editing.renderCanvasLayer(layout, far)}
+        ${cull ? this.editing.renderCanvasLayer(layout, far, edges, new Set(nodes.map((n) => n.id))) : nothing}
       </g>
     </svg>`;
   }

@@ -611,11 +611,6 @@ export const designerStyles = css`
     opacity: 0.45;
     cursor: default;
   }
-  .tool-icon path {
-    stroke: currentColor;
-    stroke-width: 1.8;
-    stroke-linecap: round;
-  }
   .tool-text {
     margin-inline-start: 4px;
     font-size: 13px;

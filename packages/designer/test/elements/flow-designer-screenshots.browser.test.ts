@@ -66,6 +66,9 @@ async function render(
     ></flow-designer>`,
   );
   await el.layoutComplete;
+  // The whole flow in the picture (a flow larger than the canvas opens at a readable zoom).
+  el.fit();
+  await el.updateComplete;
   // Fonts must be loaded before the pixels are taken, and nothing may be focused or animate.
   await document.fonts.ready;
   // Icons given as images (data: URLs) are decoded before the pixels are compared.

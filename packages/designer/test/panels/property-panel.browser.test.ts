@@ -150,10 +150,10 @@ const labelOf = (el: PropertyPanel, pointer: string): string =>
   fieldAt(el, pointer).querySelector('label, legend')!.textContent!.replace(/\s+/g, ' ').trim();
 
 describe('property panel: the generated form', () => {
-  it('is a labelled complementary landmark with the node’s name, type and a close button', async () => {
+  it('is a labelled region landmark with the node’s name, type and a close button', async () => {
     const el = await panel();
     const aside = $(el, 'aside');
-    expect(aside.getAttribute('role')).to.equal('complementary');
+    expect(aside.getAttribute('role')).to.equal('region');
     expect(aside.getAttribute('aria-label')).to.equal('Properties');
     expect($(el, 'h2').textContent).to.equal('Fetch the record');
     expect($(el, 'header .type').textContent).to.equal('Fetch record · fetch');
