@@ -53,7 +53,10 @@ export async function layoutFlow(
   const { graph, key } = prepareLayout(flow, catalog);
   const hit = cache?.get(key);
   if (hit) return hit;
-  const result = { ...finishLayout(await layoutInParts(graph.elk, run, parts), graph), key };
+  // elkjs writes its answer into the graph it is given, and the parts of a split layout share
+  // objects with the whole: each call gets its own copy.
+  const laidOut = await layoutInParts(graph.elk, (g) => run(structuredClone(g)), parts);
+  const result = { ...finishLayout(laidOut, graph), key };
   cache?.set(key, result);
   return result;
 }

@@ -20,12 +20,7 @@ export function visibleRect(view: Viewport, width: number, height: number): Rect
 }
 
 /** The drawn window around the view: `margin` screens of slack on each side. */
-export function renderWindowFor(
-  view: Viewport,
-  width: number,
-  height: number,
-  margin = 0.75,
-): Rect {
+export function renderWindowFor(view: Viewport, width: number, height: number, margin = 0.2): Rect {
   const v = visibleRect(view, width, height);
   return {
     x: v.x - v.width * margin,

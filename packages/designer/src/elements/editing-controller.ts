@@ -62,7 +62,7 @@ export interface EditingHost {
   readonly element: ReactiveControllerHost & HTMLElement;
   flow(): FlowDocument | undefined;
   /** Shows a document the editor produced (an edit, an undo). */
-  setFlow(flow: FlowDocument): void;
+  setFlow(flow: FlowDocument, change: FlowChangeDetail['change']): void;
   catalog(): ActionCatalog | undefined;
   /** False when `readonly` (or the form disabled the designer). */
   editable(): boolean;
@@ -131,6 +131,9 @@ export class EditingController implements ReactiveController {
   private readonly pointer: PointerDrag;
   private pendingPaste: ReturnType<typeof setTimeout> | undefined;
   private dragEnded = false;
+  /** The layout whose "+" buttons are drawn, and the one waiting for its frame. */
+  private affordancesFor: LayoutResult | undefined;
+  private affordancesPending: LayoutResult | undefined;
 
   constructor(private readonly host: EditingHost) {
     host.element.addController(this);
@@ -179,7 +182,7 @@ export class EditingController implements ReactiveController {
   };
 
   private changed(detail: FlowChangeDetail): void {
-    this.host.setFlow(detail.flow);
+    this.host.setFlow(detail.flow, detail.change);
     const text = this.host.strings().announce(detail.change, this.nameOf);
     if (text) this.announce(text);
     this.host.element.dispatchEvent(
@@ -850,6 +853,19 @@ export class EditingController implements ReactiveController {
   ) {
     const flow = this.host.flow();
     if (!layout || !flow || !this.host.editable()) return nothing;
+    // The "+" buttons of a new layout come a frame after its cards: the first paint of a large
+    // flow (and of each edit) draws only what shows the flow.
+    const ready = this.affordancesFor === layout;
+    if (!ready && this.affordancesPending !== layout) {
+      this.affordancesPending = layout;
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          if (this.affordancesPending !== layout) return;
+          this.affordancesFor = layout;
+          this.host.element.requestUpdate();
+        }, 0),
+      );
+    }
     const t = this.host.strings();
     const drag = this.drag;
     const target =
@@ -869,19 +885,21 @@ export class EditingController implements ReactiveController {
           <path d="M${x - 4} ${y}h8M${x} ${y - 4}v8"></path>
         </g>`;
     };
-    const edges = far
-      ? nothing
-      : drawnEdges.map((e) => {
-          const at = insertAtEdge(e);
-          if (!at) return nothing;
-          const mid = polylineMidpoint(e.points);
-          return plus(mid.x, mid.y, at, 'plus-edge');
-        });
-    const ports = far
-      ? nothing
-      : openPorts(flow, layout, this.host.catalog(), drawnNodes).map((p) =>
-          plus(p.at.x, p.at.y + 22, { kind: 'port', from: p.from, port: p.port }, 'plus-port'),
-        );
+    const edges =
+      far || !ready
+        ? nothing
+        : drawnEdges.map((e) => {
+            const at = insertAtEdge(e);
+            if (!at) return nothing;
+            const mid = polylineMidpoint(e.points);
+            return plus(mid.x, mid.y, at, 'plus-edge');
+          });
+    const ports =
+      far || !ready
+        ? nothing
+        : openPorts(flow, layout, this.host.catalog(), drawnNodes).map((p) =>
+            plus(p.at.x, p.at.y + 22, { kind: 'port', from: p.from, port: p.port }, 'plus-port'),
+          );
     const selected = this.selectedEdge;
     const selectedLine = selected
       ? layout.edges.find(

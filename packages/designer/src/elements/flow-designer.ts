@@ -218,7 +218,9 @@ export class FlowDesignerBase extends LitElement {
   private readonly editing = new EditingController({
     element: this,
     flow: () => this.flow as FlowDefinition | undefined,
-    setFlow: (flow) => {
+    setFlow: (flow, change) => {
+      // Recording the layout changes `ui` only: no layout request, no validation again.
+      this.layoutRecorded = change.kind === 'layout-recorded' ? flow : undefined;
       this.flow = flow;
     },
     catalog: () => this.catalog,
@@ -276,6 +278,9 @@ export class FlowDesignerBase extends LitElement {
     return this.panel.panelReady;
   }
 
+  /** The document the designer made by recording its layout in it (see `setFlow`). */
+  private layoutRecorded: FlowLike | undefined;
+
   /** False when `readonly` or disabled by its form: no editing affordance, every edit refused. */
   get editable(): boolean {
     return !this.readonly && !this.formDisabled;
@@ -283,7 +288,11 @@ export class FlowDesignerBase extends LitElement {
 
   /** Resolves when the layout requested by the last change of `flow` or `catalog` is drawn. */
   get layoutComplete(): Promise<void> {
-    return this.updateComplete.then(() => this.pendingLayout);
+    return this.updateComplete
+      .then(() => this.pendingLayout)
+      .then(() => this.validated)
+      .then(() => this.updateComplete)
+      .then(() => undefined);
   }
 
   private get text(): DesignerStrings {
@@ -323,6 +332,14 @@ export class FlowDesignerBase extends LitElement {
       this.editing.editor.reset(this.flow as FlowDefinition | undefined);
     }
     if (changed.has('run')) this.foldRun(changed.has('iterationChoice'));
+    const layoutOnly =
+      changed.has('flow') &&
+      this.flow === this.layoutRecorded &&
+      !changed.has('catalog') &&
+      !changed.has('layoutEngine') &&
+      !changed.has('diagnostics');
+    this.layoutRecorded = undefined;
+    if (layoutOnly) return;
     if (changed.has('flow')) {
       // A different flow (not an edit of this one) is fitted again once laid out.
       const previous = changed.get('flow') as FlowLike | undefined;
@@ -333,30 +350,64 @@ export class FlowDesignerBase extends LitElement {
       this.pendingLayout = this.relayout();
     }
     if (changed.has('flow') || changed.has('catalog') || changed.has('diagnostics')) {
-      if (this.diagnostics === undefined && this.flow) {
+      this.scheduleValidation();
+    }
+  }
+
+  private pendingValidation: (() => void) | undefined;
+  private validated: Promise<void> = Promise.resolve();
+
+  /**
+   * Validates the flow after the frame that draws it (a 1,000-step flow takes ~60 ms): the
+   * cards are painted first, their markers a frame later. `flow-validate` reports the result.
+   * Anything that reads validity (`checkValidity()`...) runs a pending validation at once.
+   */
+  private scheduleValidation(): void {
+    this.pendingValidation = undefined;
+    let done = false;
+    let resolve: () => void = () => undefined;
+    this.validated = new Promise((r) => (resolve = r));
+    const run = (): void => {
+      if (done) return;
+      done = true;
+      if (this.pendingValidation === run) this.pendingValidation = undefined;
+      const flow = this.flow;
+      if (this.diagnostics === undefined && flow) {
         try {
           this.computedDiagnostics = validateFlow(
-            this.flow,
+            flow,
             this.catalog === undefined ? {} : { catalog: this.catalog },
           );
         } catch {
           this.computedDiagnostics = [];
         }
       }
-    }
+      this.updateFormValue();
+      this.requestUpdate();
+      if (flow) {
+        this.dispatchEvent(
+          new CustomEvent('flow-validate', {
+            bubbles: true,
+            composed: true,
+            detail: { diagnostics: this.currentDiagnostics() },
+          }),
+        );
+      }
+      resolve();
+    };
+    this.pendingValidation = run;
+    requestAnimationFrame(() => setTimeout(run, 0));
+    // A hidden page gets no animation frames.
+    setTimeout(run, 50);
+  }
+
+  /** Runs a scheduled validation now (for what must read the current diagnostics). */
+  private flushValidation(): void {
+    this.pendingValidation?.();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('flow')) this.updateFormValue();
-    if (changed.has('flow') && this.flow) {
-      this.dispatchEvent(
-        new CustomEvent('flow-validate', {
-          bubbles: true,
-          composed: true,
-          detail: { diagnostics: this.currentDiagnostics() },
-        }),
-      );
-    }
     if ((changed as PropertyValues).has('layout') && this.layout) {
       if (this.fitPending) {
         this.fitPending = false;
@@ -416,9 +467,14 @@ export class FlowDesignerBase extends LitElement {
       this.outlineScheduled = false;
       this.drawOutline();
     };
-    requestAnimationFrame(() => setTimeout(run, 0));
-    // A hidden page gets no animation frames.
-    setTimeout(run, 100);
+    // When the browser is idle after the paint (a 1,000-step outline costs ~70 ms), and at the
+    // latest a moment later; a hidden page gets no animation frames, hence the timer.
+    requestAnimationFrame(() =>
+      typeof requestIdleCallback === 'function'
+        ? requestIdleCallback(run, { timeout: 200 })
+        : setTimeout(run, 0),
+    );
+    setTimeout(run, 250);
   }
 
   private drawOutline(): void {
@@ -940,18 +996,22 @@ export class FlowDesignerBase extends LitElement {
   }
 
   get validity(): ValidityState | undefined {
+    this.flushValidation();
     return this.internals?.validity;
   }
 
   get validationMessage(): string {
+    this.flushValidation();
     return this.internals?.validationMessage ?? '';
   }
 
   checkValidity(): boolean {
+    this.flushValidation();
     return this.internals?.checkValidity() ?? true;
   }
 
   reportValidity(): boolean {
+    this.flushValidation();
     return this.internals?.reportValidity() ?? true;
   }
 
