@@ -3,13 +3,11 @@ import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import {
   catalogMap,
-  validateFlow,
   type ActionDescriptor,
   type ActionCatalog,
   type Diagnostic,
   type FlowDefinition,
   type FlowNode,
-  type RunView,
   type Trigger,
 } from '@millrace/engine';
 import { designerStyles } from '../styles/designer-styles.ts';
@@ -38,19 +36,10 @@ import {
   type Rect,
   type Viewport,
 } from '../core/viewport.ts';
-import { overlayOf, type IterationChoice, type NodeOverlay } from '../core/run-overlay.ts';
-import { createRunFeed, type RunInput } from '../core/run-feed.ts';
-import {
-  loopIterationsOf,
-  resolvedChoice,
-  stepIteration,
-  type IterationStep,
-  type LoopIterations,
-} from '../core/iteration-choice.ts';
-import type { TimelineRow } from '../core/run-timeline.ts';
+import type { IterationChoice, NodeOverlay } from '../core/run-overlay.ts';
+import type { RunInput } from '../core/run-feed.ts';
 import { DEFAULT_STRINGS, type DesignerStrings } from './designer-strings.ts';
 import { renderIterationPicker } from './iteration-picker.ts';
-import { drawRunTimeline } from './run-timeline-view.ts';
 import { nextFocus, type FocusDirection } from '../core/focus-graph.ts';
 import { renderOutline } from './outline-view.ts';
 import { minimapShown, type MinimapMode } from '../core/minimap.ts';
@@ -67,6 +56,8 @@ const ARROWS: Readonly<Record<string, FocusDirection>> = {
 import { createLayoutEngine, type LayoutEngine } from '../layout/layout-client.ts';
 import { isLayoutStale } from '../layout/layout-errors.ts';
 import { EditingController } from './editing-controller.ts';
+import { RunOverlayController } from './run-overlay-controller.ts';
+import { ValidationController } from './validation-controller.ts';
 import { PropertyPanelHost } from './property-panel-host.ts';
 import type { PropertyRenderer } from '../panels/property-panel.ts';
 import {
@@ -92,9 +83,6 @@ export interface FlowLike {
   readonly name?: string;
   readonly nodes?: readonly unknown[];
 }
-
-/** How often an open timeline of an unfinished run is redrawn (its open bars grow to `now`). */
-const LIVE_TICK_MS = 1000;
 
 const ZOOM_STEP = 1.2;
 /**
@@ -168,20 +156,22 @@ export class FlowDesignerBase extends LitElement {
    */
   @property({ attribute: false }) iterationChoice: IterationChoice = {};
 
-  /** The run as a view (folded from `run` when that is an event stream). */
-  @state() private runView: RunView | undefined = undefined;
-  /** What the iteration pickers' live region says after a step. */
-  @state() private iterationAnnouncement = '';
-  private readonly runFeed = createRunFeed();
-  private liveTick: ReturnType<typeof setTimeout> | undefined;
-  private overlayCache:
-    | {
-        readonly run: RunView;
-        readonly choice: IterationChoice;
-        readonly loops: Map<string, LoopIterations>;
-        readonly overlay: Map<string, NodeOverlay>;
-      }
-    | undefined;
+  /** The run shown over the canvas: overlay, iteration pickers, timeline. */
+  private readonly runs = new RunOverlayController({
+    element: this,
+    run: () => this.run,
+    flow: () => this.flow,
+    iterationChoice: () => this.iterationChoice,
+    setIterationChoice: (choice) => {
+      this.iterationChoice = choice;
+    },
+    strings: () => this.text,
+    locale: () => this.timeLocale,
+    now: () => this.now(),
+    selection: () => this.selected,
+    select: (id) => this.select(id, false),
+    timelineSlot: () => this.renderRoot.querySelector<HTMLElement>('.timeline-slot'),
+  });
 
   /** The layout drawn now. */
   @state() protected layout: LayoutResult | undefined = undefined;
@@ -206,7 +196,25 @@ export class FlowDesignerBase extends LitElement {
   /** Cards drawn without details (zoomed far out); follows the zoom once it settles. */
   @state() private farCards = false;
   private farTimer: ReturnType<typeof setTimeout> | undefined;
-  private computedDiagnostics: readonly Diagnostic[] = [];
+  /** Diagnostics: computed after the paint unless the host gives them. */
+  private readonly validation = new ValidationController({
+    element: this,
+    flow: () => this.flow,
+    catalog: () => this.catalog,
+    given: () => this.diagnostics,
+    validated: (diagnostics) => {
+      this.updateFormValue();
+      if (this.flow) {
+        this.dispatchEvent(
+          new CustomEvent('flow-validate', {
+            bubbles: true,
+            composed: true,
+            detail: { diagnostics },
+          }),
+        );
+      }
+    },
+  });
   private pendingLayout: Promise<void> = Promise.resolve();
 
   private readonly internals: ElementInternals | undefined =
@@ -252,7 +260,7 @@ export class FlowDesignerBase extends LitElement {
     catalog: () => this.catalog,
     editable: () => this.editable,
     diagnostics: () => this.currentDiagnostics(),
-    run: () => this.runView,
+    run: () => this.runs.view,
     theme: () => this.theme,
     strings: () => this.text.properties,
     renderers: () => this.nodeEditors,
@@ -290,7 +298,7 @@ export class FlowDesignerBase extends LitElement {
   get layoutComplete(): Promise<void> {
     return this.updateComplete
       .then(() => this.pendingLayout)
-      .then(() => this.validated)
+      .then(() => this.validation.complete)
       .then(() => this.updateComplete)
       .then(() => undefined);
   }
@@ -304,19 +312,11 @@ export class FlowDesignerBase extends LitElement {
     return this.viewport;
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    // Moved in the page: a live timeline's ticking stopped when it was taken out.
-    if (this.hasUpdated) this.drawTimeline();
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.resizeObserver?.disconnect();
     this.observedCanvas = undefined;
     clearTimeout(this.farTimer);
-    clearTimeout(this.liveTick);
-    this.liveTick = undefined;
     this.ownEngine?.dispose();
     this.ownEngine = undefined;
   }
@@ -331,7 +331,7 @@ export class FlowDesignerBase extends LitElement {
     if (changed.has('flow') && this.flow !== this.editing.editor.flow) {
       this.editing.editor.reset(this.flow as FlowDefinition | undefined);
     }
-    if (changed.has('run')) this.foldRun(changed.has('iterationChoice'));
+    if (changed.has('run')) this.runs.fold(changed.has('iterationChoice'));
     const layoutOnly =
       changed.has('flow') &&
       this.flow === this.layoutRecorded &&
@@ -350,60 +350,8 @@ export class FlowDesignerBase extends LitElement {
       this.pendingLayout = this.relayout();
     }
     if (changed.has('flow') || changed.has('catalog') || changed.has('diagnostics')) {
-      this.scheduleValidation();
+      this.validation.schedule();
     }
-  }
-
-  private pendingValidation: (() => void) | undefined;
-  private validated: Promise<void> = Promise.resolve();
-
-  /**
-   * Validates the flow after the frame that draws it (a 1,000-step flow takes ~60 ms): the
-   * cards are painted first, their markers a frame later. `flow-validate` reports the result.
-   * Anything that reads validity (`checkValidity()`...) runs a pending validation at once.
-   */
-  private scheduleValidation(): void {
-    this.pendingValidation = undefined;
-    let done = false;
-    let resolve: () => void = () => undefined;
-    this.validated = new Promise((r) => (resolve = r));
-    const run = (): void => {
-      if (done) return;
-      done = true;
-      if (this.pendingValidation === run) this.pendingValidation = undefined;
-      const flow = this.flow;
-      if (this.diagnostics === undefined && flow) {
-        try {
-          this.computedDiagnostics = validateFlow(
-            flow,
-            this.catalog === undefined ? {} : { catalog: this.catalog },
-          );
-        } catch {
-          this.computedDiagnostics = [];
-        }
-      }
-      this.updateFormValue();
-      this.requestUpdate();
-      if (flow) {
-        this.dispatchEvent(
-          new CustomEvent('flow-validate', {
-            bubbles: true,
-            composed: true,
-            detail: { diagnostics: this.currentDiagnostics() },
-          }),
-        );
-      }
-      resolve();
-    };
-    this.pendingValidation = run;
-    requestAnimationFrame(() => setTimeout(run, 0));
-    // A hidden page gets no animation frames.
-    setTimeout(run, 50);
-  }
-
-  /** Runs a scheduled validation now (for what must read the current diagnostics). */
-  private flushValidation(): void {
-    this.pendingValidation?.();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -417,7 +365,6 @@ export class FlowDesignerBase extends LitElement {
         this.updateMinimapFrame();
       }
     }
-    this.drawTimeline();
     this.scheduleOutline();
     this.observeCanvas();
   }
@@ -481,7 +428,7 @@ export class FlowDesignerBase extends LitElement {
     const slot = this.renderRoot.querySelector<HTMLElement>('.outline-slot');
     const flow = this.flow;
     if (!slot || !flow) return;
-    const overlay = this.runOverlay()?.overlay;
+    const overlay = this.runs.state()?.overlay;
     const last = this.outlineDrawn;
     if (last?.flow === flow && last.overlay === overlay && last.strings === this.strings) return;
     this.outlineDrawn = { flow, overlay, strings: this.strings };
@@ -489,77 +436,7 @@ export class FlowDesignerBase extends LitElement {
   }
 
   private currentDiagnostics(): readonly Diagnostic[] {
-    return this.diagnostics ?? this.computedDiagnostics;
-  }
-
-  /** Folds `run` into `runView` (incrementally for a growing event stream). */
-  private foldRun(keepChoice: boolean): void {
-    const previous = this.runView;
-    try {
-      const next = (this.runView = this.runFeed.update(this.run));
-      // Another run starts at its latest iterations (unless the host chose some with it).
-      const other = next?.runId !== previous?.runId || next?.flowId !== previous?.flowId;
-      if (!keepChoice && previous && other) this.iterationChoice = {};
-    } catch (error) {
-      this.runView = undefined;
-      // A typed engine error (`E_STORE_CORRUPT`...): the host hears of it; nothing is shown.
-      this.dispatchEvent(
-        new CustomEvent('run-error', { bubbles: true, composed: true, detail: { error } }),
-      );
-      console.warn(
-        '<flow-designer>: `run` is not a readable event stream (it must start with RunCreated, ' +
-          'in sequence, without gaps); no run is shown.',
-        error,
-      );
-    }
-  }
-
-  /** The loops of the shown run, and its overlay for the chosen iterations (cached). */
-  private runOverlay():
-    | { readonly loops: Map<string, LoopIterations>; readonly overlay: Map<string, NodeOverlay> }
-    | undefined {
-    const run = this.runView;
-    if (!run) return undefined;
-    const cache = this.overlayCache;
-    if (cache?.run === run && cache.choice === this.iterationChoice) return cache;
-    const loops = loopIterationsOf(run, this.iterationChoice);
-    const overlay = overlayOf(run, resolvedChoice(loops));
-    this.overlayCache = { run, choice: this.iterationChoice, loops, overlay };
-    return this.overlayCache;
-  }
-
-  /** A picker step: shows another iteration of a loop and reports it. */
-  private stepLoop(loopId: string, step: IterationStep, name: string): void {
-    const loop = this.runOverlay()?.loops.get(loopId);
-    if (!loop) return;
-    this.showIterations([[loopId, stepIteration(loop, step)]]);
-    // Focus stays on the arrow, whose name does not change: say where the picker is now.
-    const now = this.runOverlay()?.loops.get(loopId) ?? loop;
-    const position = now.iterations.indexOf(now.current) + 1;
-    this.iterationAnnouncement = this.text.iterationPicker(name, position, now.iterations.length);
-  }
-
-  /**
-   * Shows these iterations of these loops (outer loops first), with an `iteration-change` for
-   * each of them whose shown iteration number changed.
-   */
-  private showIterations(wanted: readonly (readonly [loopId: string, iteration: number])[]): void {
-    const before = this.runOverlay()?.loops;
-    const choice = { ...this.iterationChoice, ...Object.fromEntries(wanted) };
-    if (wanted.every(([id, i]) => this.iterationChoice[id] === i)) return;
-    this.iterationChoice = choice;
-    const after = this.runOverlay()?.loops;
-    for (const [loopId] of wanted) {
-      const iteration = after?.get(loopId)?.current;
-      if (iteration === undefined || iteration === before?.get(loopId)?.current) continue;
-      this.dispatchEvent(
-        new CustomEvent('iteration-change', {
-          bubbles: true,
-          composed: true,
-          detail: { loopId, iteration },
-        }),
-      );
-    }
+    return this.validation.diagnostics;
   }
 
   /** The locale of time texts: `locale`, else the nearest `lang`, else the browser's. */
@@ -574,48 +451,6 @@ export class FlowDesignerBase extends LitElement {
    */
   private renderTimeline() {
     return this.timelineOpen ? html`<div class="timeline-slot"></div>` : nothing;
-  }
-
-  /** Draws the timeline panel; redrawn every LIVE_TICK_MS while its run is unfinished. */
-  private drawTimeline(): void {
-    clearTimeout(this.liveTick);
-    this.liveTick = undefined;
-    const slot = this.renderRoot.querySelector<HTMLElement>('.timeline-slot');
-    if (!slot) return;
-    const timeline = this.runFeed.timeline(this.now());
-    const byId = indexFlow(this.flow as Parameters<typeof indexFlow>[0]);
-    const loops = this.runOverlay()?.loops;
-    drawRunTimeline(slot, timeline, this, {
-      strings: this.text,
-      locale: this.timeLocale,
-      // The row of what a selected card shows: its node, in the iterations the canvas shows.
-      selected: (row) =>
-        this.selected.includes(row.nodeId) &&
-        row.loops.every(([id, i]) => loops?.get(id)?.current === i),
-      nameOf: (id) => {
-        const source = byId.get(id);
-        return (source && 'name' in source ? source.name : undefined) ?? id;
-      },
-      onOpen: (row: TimelineRow) => {
-        // Like a click on the card, with the canvas switched to the row's iterations.
-        this.showIterations(row.loops);
-        this.select(row.nodeId, false);
-        this.dispatchEvent(
-          new CustomEvent('node-open', {
-            bubbles: true,
-            composed: true,
-            detail: {
-              nodeId: row.nodeId,
-              path: row.path,
-              view: this.runView?.nodes.find((v) => v.path === row.path),
-            },
-          }),
-        );
-      },
-    });
-    if (timeline?.live && this.isConnected) {
-      this.liveTick = setTimeout(() => this.drawTimeline(), LIVE_TICK_MS);
-    }
   }
 
   /** Lays the flow out again; resolves when the new layout is drawn (or superseded). */
@@ -996,22 +831,22 @@ export class FlowDesignerBase extends LitElement {
   }
 
   get validity(): ValidityState | undefined {
-    this.flushValidation();
+    this.validation.flush();
     return this.internals?.validity;
   }
 
   get validationMessage(): string {
-    this.flushValidation();
+    this.validation.flush();
     return this.internals?.validationMessage ?? '';
   }
 
   checkValidity(): boolean {
-    this.flushValidation();
+    this.validation.flush();
     return this.internals?.checkValidity() ?? true;
   }
 
   reportValidity(): boolean {
-    this.flushValidation();
+    this.validation.flush();
     return this.internals?.reportValidity() ?? true;
   }
 
@@ -1108,7 +943,7 @@ export class FlowDesignerBase extends LitElement {
           ${this.runAnnouncement()}
         </div>
         <div class="sr-only" part="iteration-live" role="status" aria-live="polite">
-          ${this.iterationAnnouncement}
+          ${this.runs.announcement}
         </div>
         <div class="sr-only" part="edit-live" role="status" aria-live="polite">
           ${this.editing.announcement}
@@ -1135,7 +970,7 @@ export class FlowDesignerBase extends LitElement {
 
   /** What the live region says: the run's status, for screen-reader users. */
   private runAnnouncement(): string {
-    const run = this.runView;
+    const run = this.runs.view;
     if (!run) return '';
     const t = this.text;
     return t.runStatus(
@@ -1232,7 +1067,7 @@ export class FlowDesignerBase extends LitElement {
     const flow = this.flow as Parameters<typeof indexFlow>[0];
     const byId = indexFlow(flow);
     const marks = this.marks();
-    const overlay = this.runOverlay()?.overlay;
+    const overlay = this.runs.state()?.overlay;
     const window = cull ? this.currentWindow() : undefined;
     // Selected cards stay drawn (focus may be on one of them).
     const nodes = layout
@@ -1347,10 +1182,10 @@ export class FlowDesignerBase extends LitElement {
   private renderPicker(n: LayoutNode, source: FlowNode | Trigger | undefined) {
     if ((n.type !== 'forEach' && n.type !== 'while') || n.kind === 'region') return nothing;
     const name = (source && 'name' in source ? source.name : undefined) ?? n.id;
-    return renderIterationPicker(n, this.runOverlay()?.loops.get(n.id), {
+    return renderIterationPicker(n, this.runs.state()?.loops.get(n.id), {
       strings: this.text,
       name,
-      onStep: (step) => this.stepLoop(n.id, step, name),
+      onStep: (step) => this.runs.stepLoop(n.id, step, name),
     });
   }
 
@@ -1368,7 +1203,7 @@ export class FlowDesignerBase extends LitElement {
       ports: this.layout?.ports.get(n.id),
       mark,
       overlay,
-      hasRun: this.runView !== undefined,
+      hasRun: this.runs.view !== undefined,
       selected: this.selected.includes(n.id),
       far,
       locale: this.timeLocale,

@@ -114,13 +114,22 @@ export class FlowPalette extends LitElement {
     .title {
       font-size: 13px;
     }
+    .entry {
+      position: relative;
+    }
+    button.item.described {
+      padding-bottom: 20px;
+    }
     .description {
-      grid-column: 2;
+      position: absolute;
+      left: ${10 + ICON_SIZE + 8}px;
+      right: 10px;
+      top: 24px;
       font-size: 11px;
       color: var(--_muted, #5b6478);
+      pointer-events: none;
     }
     svg {
-      grid-row: span 2;
       color: var(--_accent, #3b6fd8);
     }
     .icon-box {
@@ -265,11 +274,12 @@ export class FlowPalette extends LitElement {
               <ul aria-label=${g.title}>
                 ${g.items.map(
                   (item) =>
-                    html`<li>
+                    html`<li class="entry">
                       <button
-                        class="item"
+                        class="item ${item.description ? 'described' : ''}"
                         part="palette-item"
                         data-key=${item.key}
+                        aria-describedby=${item.description ? `d-${item.key}` : nothing}
                         @click=${() => this.pick(item)}
                         @pointerdown=${(e: PointerEvent) => this.drag(item, e)}
                       >
@@ -277,8 +287,15 @@ export class FlowPalette extends LitElement {
                           ${svg`${renderIcon(this.icon(item), 0, 0)}`}
                         </svg>
                         <span class="title">${item.title}</span>
-                        ${item.description ? html`<span class="description">${item.description}</span>` : nothing}
                       </button>
+                      ${
+                        // Beside the button, not in it: the button is named by the title alone.
+                        item.description
+                          ? html`<span class="description" id=${`d-${item.key}`}
+                              >${item.description}</span
+                            >`
+                          : nothing
+                      }
                     </li>`,
                 )}
               </ul>`,

@@ -148,6 +148,8 @@ describe('<flow-designer> editing', () => {
 
   it('inserts a step on an edge through its "+" button', async () => {
     const el = await designer(chain());
+    // The "+" buttons come a frame after the cards.
+    await waitUntil(() => root(el).querySelector('.plus-edge'), '"+" buttons drawn');
     const plus = root(el).querySelector<SVGGElement>(
       `.plus-edge[data-at='${JSON.stringify({ kind: 'edge', edge: { from: 'fetch', to: 'check' } })}']`,
     )!;
@@ -159,9 +161,13 @@ describe('<flow-designer> editing', () => {
     expect(palette.shadowRoot!.querySelector('[part=palette-context]')!.textContent).to.contain(
       'between fetch and check',
     );
-    palette
-      .shadowRoot!.querySelector<HTMLButtonElement>('button[data-key="node:transform"]')!
-      .click();
+    const entry = palette.shadowRoot!.querySelector<HTMLButtonElement>(
+      'button[data-key="node:transform"]',
+    )!;
+    // Named by its title; its description describes it.
+    expect(entry.textContent!.trim()).to.equal('Transform');
+    expect(entry.getAttribute('aria-describedby')).to.equal('d-node:transform');
+    entry.click();
     await settled(el);
     const added = flowOf(el).nodes.find((n) => n.type === 'transform')!;
     expect(has(el, 'fetch', added.id)).to.equal(true);

@@ -1,0 +1,73 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { validateFlow, type ActionCatalog, type Diagnostic } from '@millrace/engine';
+
+/** What the validation needs of its designer. */
+export interface ValidationHost {
+  readonly element: ReactiveControllerHost & HTMLElement;
+  flow(): unknown;
+  catalog(): ActionCatalog | undefined;
+  /** Diagnostics the host gave (`diagnostics`): then the designer does not validate. */
+  given(): readonly Diagnostic[] | undefined;
+  /** After each validation (form validity, `flow-validate`). */
+  validated(diagnostics: readonly Diagnostic[]): void;
+}
+
+/**
+ * The flow's diagnostics, computed with the engine's `validateFlow` after the frame that draws
+ * the flow (a 1,000-step flow takes ~60 ms): cards are painted first, their markers a frame
+ * later. What must read the current diagnostics (`checkValidity()`) flushes a pending run.
+ */
+export class ValidationController implements ReactiveController {
+  private computed: readonly Diagnostic[] = [];
+  private pending: (() => void) | undefined;
+  private settled: Promise<void> = Promise.resolve();
+
+  constructor(private readonly host: ValidationHost) {
+    host.element.addController(this);
+  }
+
+  hostConnected(): void {}
+
+  /** The diagnostics to show: the host's, else the last validation's. */
+  get diagnostics(): readonly Diagnostic[] {
+    return this.host.given() ?? this.computed;
+  }
+
+  /** Resolves when the scheduled validation has run. */
+  get complete(): Promise<void> {
+    return this.settled;
+  }
+
+  /** Validates after the next frame (or at once on `flush()`). */
+  schedule(): void {
+    let done = false;
+    let resolve: () => void = () => undefined;
+    this.settled = new Promise((r) => (resolve = r));
+    const run = (): void => {
+      if (done) return;
+      done = true;
+      if (this.pending === run) this.pending = undefined;
+      const flow = this.host.flow();
+      if (this.host.given() === undefined && flow) {
+        try {
+          const catalog = this.host.catalog();
+          this.computed = validateFlow(flow, catalog === undefined ? {} : { catalog });
+        } catch {
+          this.computed = [];
+        }
+      }
+      this.host.element.requestUpdate();
+      this.host.validated(this.diagnostics);
+      resolve();
+    };
+    this.pending = run;
+    requestAnimationFrame(() => setTimeout(run, 0));
+    // A hidden page gets no animation frames.
+    setTimeout(run, 50);
+  }
+
+  /** Runs a scheduled validation now. */
+  flush(): void {
+    this.pending?.();
+  }
+}
