@@ -128,6 +128,9 @@ export class FlowPalette extends LitElement {
       font-size: 11px;
       color: var(--_muted, #5b6478);
       pointer-events: none;
+      white-space: nowrap;
+      overflow: hidden;
+      text-overflow: ellipsis;
     }
     svg {
       color: var(--_accent, #3b6fd8);

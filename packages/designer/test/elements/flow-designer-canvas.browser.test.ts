@@ -25,6 +25,7 @@ async function designer(
     ></flow-designer>`,
   );
   await el.relayout();
+  await el.layoutComplete;
   // Fitted, so that every card of the fixture is drawn (the canvas draws what is near the view;
   // a large flow opens at a readable zoom, see the test of that).
   if (options.fit !== false) {

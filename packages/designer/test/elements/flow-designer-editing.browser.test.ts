@@ -39,6 +39,7 @@ async function designer(
     ></flow-designer>`,
   );
   await el.relayout();
+  await el.layoutComplete;
   return el;
 }
 

@@ -25,6 +25,7 @@ async function designer(
     ></flow-designer>`,
   );
   await el.relayout();
+  await el.layoutComplete;
   await el.updateComplete;
   return el;
 }

@@ -31,6 +31,7 @@ async function designer(
     ></flow-designer>`,
   );
   await el.relayout();
+  await el.layoutComplete;
   return { el, engine };
 }
 
@@ -250,6 +251,7 @@ describe('node cards: diagnostic markers', () => {
       html`<flow-designer .layoutEngine=${engine} .flow=${markedFlow()}></flow-designer>`,
     );
     await el.relayout();
+    await el.layoutComplete;
     const edge = el.shadowRoot!.querySelector('[data-edge-id="check:maybe->c"]')!;
     expect(edge.getAttribute('part')).to.contain('edge-invalid');
     expect(edge.querySelector('title')!.textContent).to.contain('maybe');
@@ -280,6 +282,7 @@ describe('node cards: accessibility and export', () => {
       ></flow-designer>`,
     );
     await el.relayout();
+    await el.layoutComplete;
     expect(el.shadowRoot!.querySelectorAll('[part~=marker]').length).to.equal(4);
     await expect(el).to.be.accessible();
     el.theme = 'dark';
