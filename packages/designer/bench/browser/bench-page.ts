@@ -173,6 +173,7 @@ async function main(): Promise<BenchResult> {
     return { scenario, nodes: n, ms };
   }
   if (scenario === 'edit') {
+    await (window as { __hold?: Promise<void> }).__hold;
     const samples: number[] = [];
     const edges = (flow.edges ?? []).filter((e) => e.port === undefined);
     for (let i = 0; i < 9; i++) {

@@ -1,4 +1,4 @@
-import { isDraft } from 'immer';
+import { isDraft, original } from 'immer';
 import { isContainer, type Edge, type FlowNode } from '@millrace/engine';
 import { EditError, type MutableGraph } from './flow-edit.ts';
 
@@ -37,25 +37,78 @@ export function regionsOf(node: unknown): { key: string; holder: Holder }[] {
   return out;
 }
 
-/** Every graph of a document, parents first, with its key. */
-export function graphsOf(flow: unknown): { key: string; graph: MutableGraph }[] {
-  const out: { key: string; graph: MutableGraph }[] = [];
-  const visit = (key: string, holder: Holder): void => {
-    const graph = holder as MutableGraph;
-    out.push({ key, graph });
+type Path = readonly (string | number)[];
+
+/**
+ * What a draft was before the recipe changed anything (the value itself when not a draft).
+ * Reading a draft through its proxies drafts everything that is read, and immer must then
+ * finalize all of it (a scan of a 1,000-step flow's edges drafted 1,000 edges); reading the
+ * original does not. Only for reads before the recipe writes to that value.
+ */
+export function plainOf<T>(value: T): T {
+  return isDraft(value) ? ((original(value as never) as T | undefined) ?? value) : value;
+}
+
+/** Follows a path of keys from `root` (on a draft: drafts only what lies on the path). */
+function at(root: unknown, path: Path): unknown {
+  let value = root;
+  for (const key of path) value = (value as Record<string | number, unknown>)[key];
+  return value;
+}
+
+/** Every graph of a plain document with the path to its holder, parents first. */
+function graphPaths(flow: unknown): { key: string; graph: MutableGraph; path: Path }[] {
+  const out: { key: string; graph: MutableGraph; path: Path }[] = [];
+  const visit = (key: string, holder: Holder, path: Path): void => {
+    out.push({ key, graph: holder as MutableGraph, path });
     const nodes = Array.isArray(holder.nodes) ? (holder.nodes as unknown[]) : [];
-    for (const n of nodes) for (const r of regionsOf(n)) visit(r.key, r.holder);
+    nodes.forEach((n, i) => {
+      for (const r of regionsOf(n)) {
+        const sub = r.key.endsWith('#catch')
+          ? ['catch']
+          : r.key.endsWith('#finally')
+            ? ['finally']
+            : [];
+        visit(r.key, r.holder, [...path, 'nodes', i, ...sub]);
+      }
+    });
   };
   if (isObject(flow)) {
-    visit('', flow as Holder);
-    if (isObject(flow['onFailure'])) visit('onFailure', flow['onFailure'] as Holder);
+    visit('', flow as Holder, []);
+    if (isObject(flow['onFailure'])) visit('onFailure', flow['onFailure'] as Holder, ['onFailure']);
   }
   return out;
 }
 
+/** Every graph of a document, parents first, with its key (drafted graphs on a draft). */
+export function graphsOf(flow: unknown): { key: string; graph: MutableGraph }[] {
+  return graphPaths(flow);
+}
+
 /** The graph with this key, or undefined. */
 export function findGraph(flow: unknown, key: string): MutableGraph | undefined {
-  return graphsOf(flow).find((g) => g.key === key)?.graph;
+  return graphPaths(flow).find((g) => g.key === key)?.graph;
+}
+
+/**
+ * The graph `key` of a draft, found through its base document (so only the path to it is
+ * drafted); undefined when the base has no such graph.
+ */
+export function graphIn(draft: unknown, base: unknown, key: string): MutableGraph | undefined {
+  const found = graphPaths(base).find((g) => g.key === key);
+  return found && (at(draft, found.path) as MutableGraph);
+}
+
+/**
+ * A node of a draft found through its base document: only the node and the graph holding it
+ * are drafted. For recipes that have not yet changed that graph's `nodes`.
+ */
+export function locateIn(draft: unknown, base: unknown, id: string): Located | undefined {
+  if (!isObject(base)) return undefined;
+  const found = indexOf(base).get(id);
+  if (!found) return undefined;
+  const graph = at(draft, found.path) as MutableGraph;
+  return { node: graph.nodes[found.index] as FlowNode, graph, key: found.key, index: found.index };
 }
 
 /** The graph with this key, made ready for nodes and edges; throws E_EDIT_UNKNOWN_GRAPH. */
@@ -81,14 +134,19 @@ export function graphAt(flow: unknown, key: string): MutableGraph {
   return graph;
 }
 
-/** Every node of a document by id (the first of duplicated ids). */
-function buildIndex(flow: unknown): Map<string, Located> {
-  const index = new Map<string, Located>();
-  for (const { key, graph } of graphsOf(flow)) {
+interface IndexEntry extends Located {
+  /** The path to the graph's holder. */
+  readonly path: Path;
+}
+
+/** Every node of a plain document by id (the first of duplicated ids). */
+function buildIndex(flow: unknown): Map<string, IndexEntry> {
+  const index = new Map<string, IndexEntry>();
+  for (const { key, graph, path } of graphPaths(flow)) {
     const nodes = Array.isArray(graph.nodes) ? graph.nodes : [];
     nodes.forEach((n, i) => {
       if (isObject(n) && typeof n.id === 'string' && !index.has(n.id)) {
-        index.set(n.id, { node: n as FlowNode, graph, key, index: i });
+        index.set(n.id, { node: n as FlowNode, graph, key, index: i, path });
       }
     });
   }
@@ -96,19 +154,24 @@ function buildIndex(flow: unknown): Map<string, Located> {
 }
 
 // Documents are immutable (each edit makes a new one), so their index is kept per document.
-// Drafts change under the recipe: they are searched afresh each time.
-const indexes = new WeakMap<object, Map<string, Located>>();
+// Drafts change under the recipe: they are searched in a plain snapshot each time, and only the
+// node found and the graph holding it are drafted.
+const indexes = new WeakMap<object, Map<string, IndexEntry>>();
 
-/** Finds a node by id in any graph. */
-export function locate(flow: unknown, id: string): Located | undefined {
-  if (!isObject(flow)) return undefined;
-  if (isDraft(flow)) return buildIndex(flow).get(id);
+function indexOf(flow: object): Map<string, IndexEntry> {
   let index = indexes.get(flow);
   if (!index) {
     index = buildIndex(flow);
     indexes.set(flow, index);
   }
-  return index.get(id);
+  return index;
+}
+
+/** Finds a node by id in any graph (of a draft: through its proxies, as it is now). */
+export function locate(flow: unknown, id: string): Located | undefined {
+  if (!isObject(flow)) return undefined;
+  if (isDraft(flow)) return buildIndex(flow).get(id);
+  return indexOf(flow).get(id);
 }
 
 /** Like `locate`, but throws E_EDIT_UNKNOWN_NODE. */
@@ -128,7 +191,8 @@ export function edgesOf(graph: MutableGraph): Edge[] {
 /** Every node id used anywhere in the document (nested ones included). */
 export function allNodeIds(flow: unknown): Set<string> {
   const ids = new Set<string>();
-  for (const { graph } of graphsOf(flow)) {
+  if (isObject(flow) && !isDraft(flow)) return new Set(indexOf(flow).keys());
+  for (const { graph } of graphPaths(flow)) {
     for (const n of Array.isArray(graph.nodes) ? graph.nodes : []) {
       if (isObject(n) && typeof n.id === 'string') ids.add(n.id);
     }

@@ -21,7 +21,10 @@ import {
   graphIsInside,
   locate,
   mustLocate,
+  graphIn,
+  locateIn,
   nestedIds,
+  plainOf,
 } from './flow-graphs.ts';
 import { rewriteReferences } from './rewrite-references.ts';
 
@@ -57,67 +60,83 @@ function endsOf(fragment: Fragment): { roots: string[]; sinks: string[] } {
   };
 }
 
-/** The port an edge leaves `id` from when the user did not pick one. */
-function defaultPort(draft: FlowDraft, id: string, ctx: EditContext): string | undefined {
-  const node = mustLocate(draft, id).node;
+/** The port a new edge leaves `node` from: `port` checked against its ports, else its first when it needs one. */
+function portFrom(node: FlowNode, port: string | undefined, ctx: EditContext): string | undefined {
   const { ports, requiresPort } = outputPortsOf(node, ctx.catalog);
-  return requiresPort ? ports[0] : undefined;
+  const chosen = port ?? (requiresPort ? ports[0] : undefined);
+  if (chosen !== undefined && !ports.includes(chosen)) {
+    throw new EditError(
+      'E_EDIT_UNKNOWN_PORT',
+      `"${node.id}" has no output "${chosen}"; its outputs are ${ports.map((p) => `"${p}"`).join(', ')}.`,
+      node.id,
+    );
+  }
+  return chosen === 'out' && !requiresPort ? undefined : chosen;
 }
 
-function addEdge(
-  draft: FlowDraft,
-  graph: MutableGraph,
-  edge: EdgeRef,
-  ctx: EditContext,
-  label?: string,
-): void {
-  const checked = assertConnectable(draft, edge, ctx.catalog);
-  edgesOf(graph).push(label === undefined ? { ...checked } : { ...checked, label });
-}
-
-/** Puts a fragment's nodes at `at` and connects its ends there. Returns the graph key used. */
-function place(draft: FlowDraft, fragment: Fragment, at: InsertAt, ctx: EditContext): string {
-  const { roots, sinks } = endsOf(fragment);
-  const push = (graph: MutableGraph): void => {
-    graph.nodes.push(...(fragment.nodes.map(plain) as MutableGraph['nodes']));
-    if (fragment.edges.length > 0) edgesOf(graph).push(...fragment.edges.map((e) => ({ ...e })));
+function edgeOf(from: string, to: string, port?: string, label?: string): Edge {
+  return {
+    from,
+    to,
+    ...(port === undefined ? {} : { port }),
+    ...(label === undefined ? {} : { label }),
   };
+}
+
+/**
+ * Puts a fragment's nodes at `at` and connects its ends there; returns the graph key used.
+ * The new edges need no cycle or duplicate check: every one of them touches a new node, which
+ * nothing leads back to. With `base` (the document before the recipe, unchanged so far) the
+ * lookups go through its index, so only the graph that changes is drafted.
+ */
+function place(
+  draft: FlowDraft,
+  base: FlowDocument | undefined,
+  fragment: Fragment,
+  at: InsertAt,
+  ctx: EditContext,
+): string {
+  const { roots, sinks } = endsOf(fragment);
+  const added = new Map(fragment.nodes.map((n) => [n.id, n]));
+  const find = (id: string) =>
+    (base === undefined ? undefined : locateIn(draft, base, id)) ?? mustLocate(draft, id);
+  const push = (graph: MutableGraph, extra: readonly Edge[]): void => {
+    graph.nodes.push(...(fragment.nodes.map(plain) as MutableGraph['nodes']));
+    const edges = [...fragment.edges.map((e) => ({ ...e })), ...extra];
+    if (edges.length > 0) edgesOf(graph).push(...edges);
+  };
+  const sinkPort = (id: string): string | undefined => portFrom(added.get(id)!, undefined, ctx);
   switch (at.kind) {
     case 'graph': {
-      push(graphAt(draft, at.graph));
+      const graph =
+        (base === undefined ? undefined : graphIn(draft, base, at.graph)) ??
+        graphAt(draft, at.graph);
+      if (!Array.isArray(graph.nodes)) graph.nodes = [];
+      push(graph, []);
       return at.graph;
     }
     case 'port': {
-      const from = mustLocate(draft, at.from);
-      push(from.graph);
-      const port = at.port ?? defaultPort(draft, at.from, ctx);
-      for (const r of roots)
-        addEdge(
-          draft,
-          from.graph,
-          port === undefined ? { from: at.from, to: r } : { from: at.from, to: r, port },
-          ctx,
-        );
+      const from = find(at.from);
+      const port = portFrom(from.node, at.port, ctx);
+      push(
+        from.graph,
+        roots.map((r) => edgeOf(at.from, r, port)),
+      );
       return from.key;
     }
     case 'before': {
-      const before = mustLocate(draft, at.node);
-      push(before.graph);
-      for (const s of sinks) {
-        const port = defaultPort(draft, s, ctx);
-        addEdge(
-          draft,
-          before.graph,
-          port === undefined ? { from: s, to: at.node } : { from: s, to: at.node, port },
-          ctx,
-        );
-      }
+      const before = find(at.node);
+      push(
+        before.graph,
+        sinks.map((s) => edgeOf(s, at.node, sinkPort(s))),
+      );
       return before.key;
     }
     case 'edge': {
-      const from = mustLocate(draft, at.edge.from);
+      const from = find(at.edge.from);
       const edges = edgesOf(from.graph);
-      const index = edges.findIndex((e) => sameEdge(normal(e), normal(at.edge)));
+      const read = plainOf(edges);
+      const index = read.findIndex((e) => sameEdge(normal(e), normal(at.edge)));
       if (index < 0) {
         throw new EditError(
           'E_EDIT_UNKNOWN_EDGE',
@@ -125,24 +144,12 @@ function place(draft: FlowDraft, fragment: Fragment, at: InsertAt, ctx: EditCont
           describeEdge(at.edge),
         );
       }
-      const [old] = edges.splice(index, 1);
-      push(from.graph);
-      for (const r of roots) {
-        const ref =
-          old!.port === undefined
-            ? { from: old!.from, to: r }
-            : { from: old!.from, to: r, port: old!.port };
-        addEdge(draft, from.graph, ref, ctx, old!.label);
-      }
-      for (const s of sinks) {
-        const port = defaultPort(draft, s, ctx);
-        addEdge(
-          draft,
-          from.graph,
-          port === undefined ? { from: s, to: old!.to } : { from: s, to: old!.to, port },
-          ctx,
-        );
-      }
+      const old = read[index]!;
+      edges.splice(index, 1);
+      push(from.graph, [
+        ...roots.map((r) => edgeOf(old.from, r, old.port, old.label)),
+        ...sinks.map((s) => edgeOf(s, old.to, sinkPort(s))),
+      ]);
       return from.key;
     }
   }
@@ -152,8 +159,8 @@ function normal(e: EdgeRef): EdgeRef {
   return e.port === undefined || e.port === 'out' ? { from: e.from, to: e.to } : e;
 }
 
-function checkFreshIds(draft: FlowDraft, nodes: readonly FlowNode[]): void {
-  const taken = allNodeIds(draft);
+function checkFreshIds(flow: FlowDocument, nodes: readonly FlowNode[]): void {
+  const taken = allNodeIds(flow);
   for (const n of nodes) {
     for (const id of nestedIds(n)) {
       if (!/^[A-Za-z0-9_.-]+$/.test(id)) {
@@ -182,8 +189,8 @@ export function insertNode(
   ctx: EditContext = {},
 ): EditResult {
   return edit(flow, (draft) => {
-    checkFreshIds(draft, [node]);
-    place(draft, { nodes: [node], edges: [] }, at, ctx);
+    checkFreshIds(flow, [node]);
+    place(draft, flow, { nodes: [node], edges: [] }, at, ctx);
     return { kind: 'node-added', ids: [node.id], at };
   });
 }
@@ -197,8 +204,8 @@ export function insertFragment(
   kind: 'node-added' | 'pasted' = 'pasted',
 ): EditResult {
   return edit(flow, (draft) => {
-    checkFreshIds(draft, fragment.nodes);
-    place(draft, fragment, at, ctx);
+    checkFreshIds(flow, fragment.nodes);
+    place(draft, flow, fragment, at, ctx);
     return { kind, ids: fragment.nodes.map((n) => n.id), at };
   });
 }
@@ -210,7 +217,7 @@ export function insertFragment(
 function detach(draft: FlowDraft, id: string, reconnected: EdgeRef[]): FlowNode | undefined {
   const found = locate(draft, id);
   if (!found) return undefined;
-  const edges = edgesOf(found.graph);
+  const edges = plainOf(edgesOf(found.graph));
   const incoming = edges.filter((e) => e.to === id);
   const outgoing = edges.filter((e) => e.from === id);
   found.graph.edges = edges.filter((e) => e.to !== id && e.from !== id);
@@ -223,7 +230,7 @@ function detach(draft: FlowDraft, id: string, reconnected: EdgeRef[]): FlowNode 
         into.port === undefined
           ? { from: into.from, to: out.to }
           : { from: into.from, to: out.to, port: into.port };
-      if (found.graph.edges.some((e) => sameEdge(normal(e), normal(ref)))) continue;
+      if (plainOf(found.graph.edges).some((e) => sameEdge(normal(e), normal(ref)))) continue;
       found.graph.edges.push(into.label === undefined ? { ...ref } : { ...ref, label: into.label });
       reconnected.push(ref);
     }
@@ -259,7 +266,7 @@ export function removeEdges(flow: FlowDocument, refs: readonly EdgeRef[]): EditR
       const from = locate(draft, ref.from);
       if (!from) continue;
       const edges = edgesOf(from.graph);
-      const index = edges.findIndex((e) => sameEdge(normal(e), normal(ref)));
+      const index = plainOf(edges).findIndex((e) => sameEdge(normal(e), normal(ref)));
       if (index < 0) continue;
       edges.splice(index, 1);
       removed.push(ref);
@@ -277,9 +284,10 @@ export function removeEdges(flow: FlowDocument, refs: readonly EdgeRef[]): EditR
 
 /** Adds an edge; refused (with the reason) when the format's rules forbid it. */
 export function connect(flow: FlowDocument, ref: EdgeRef, ctx: EditContext = {}): EditResult {
+  // Checked on the document itself (its index is cached): only the graph that changes is drafted.
+  const checked = assertConnectable(flow, ref, ctx.catalog);
   return edit(flow, (draft) => {
-    const from = mustLocate(draft, ref.from);
-    const checked = assertConnectable(draft, ref, ctx.catalog);
+    const from = locateIn(draft, flow, ref.from) ?? mustLocate(draft, ref.from);
     edgesOf(from.graph).push({ ...checked });
     return { kind: 'edge-added', edges: [checked] };
   });
@@ -313,8 +321,8 @@ export function moveNodes(
     const inner: Edge[] = [];
     for (const id of ids) {
       const found = mustLocate(draft, id);
-      for (const e of edgesOf(found.graph)) {
-        if (e.from === id && moving.has(e.to)) inner.push(plain(e) as Edge);
+      for (const e of plainOf(edgesOf(found.graph))) {
+        if (e.from === id && moving.has(e.to)) inner.push(e);
       }
     }
     const ignored: EdgeRef[] = [];
@@ -322,7 +330,7 @@ export function moveNodes(
       const node = detach(draft, id, ignored);
       if (node) nodes.push(plain(node));
     }
-    place(draft, { nodes, edges: inner }, at, ctx);
+    place(draft, undefined, { nodes, edges: inner }, at, ctx);
     return { kind: 'node-moved', ids: [...ids], at };
   });
 }

@@ -817,7 +817,8 @@ export class FlowDesignerBase extends LitElement {
 
   private updateFormValue(): void {
     const internals = this.internals;
-    if (!internals || typeof internals.setFormValue !== 'function') return;
+    // Outside a form there is nothing to submit (and a 1,000-step flow takes ~15 ms to write).
+    if (!internals || typeof internals.setFormValue !== 'function' || !internals.form) return;
     const flow = this.flow;
     internals.setFormValue(flow === undefined ? null : JSON.stringify(flow));
     const errors = flow ? this.currentDiagnostics().filter((d) => d.severity === 'error') : [];
@@ -848,6 +849,11 @@ export class FlowDesignerBase extends LitElement {
   reportValidity(): boolean {
     this.validation.flush();
     return this.internals?.reportValidity() ?? true;
+  }
+
+  /** Put into (or taken out of) a form: the form gets the flow from now on. */
+  formAssociatedCallback(): void {
+    this.updateFormValue();
   }
 
   formResetCallback(): void {
@@ -1154,11 +1160,19 @@ export class FlowDesignerBase extends LitElement {
   private marksCache:
     { flow: unknown; diagnostics: readonly Diagnostic[]; marks: DiagnosticMarks } | undefined;
 
-  /** The diagnostics as card and edge marks, grouped again only when flow or diagnostics change. */
+  /**
+   * The diagnostics as card and edge marks, grouped again when the diagnostics change (with the
+   * flow of that moment: diagnostics point into the flow they were made for; after an edit the
+   * old marks stay until the new validation, a frame later, brings new diagnostics).
+   */
   private marks(): DiagnosticMarks {
     const diagnostics = this.currentDiagnostics();
     const cached = this.marksCache;
-    if (cached && cached.flow === this.flow && cached.diagnostics === diagnostics) {
+    if (
+      cached &&
+      cached.diagnostics === diagnostics &&
+      (cached.flow === this.flow || this.validation.scheduled)
+    ) {
       return cached.marks;
     }
     const marks = diagnosticMarks(this.flow, diagnostics);

@@ -33,6 +33,11 @@ export class ValidationController implements ReactiveController {
     return this.host.given() ?? this.computed;
   }
 
+  /** True while a validation is scheduled and has not run yet. */
+  get scheduled(): boolean {
+    return this.pending !== undefined;
+  }
+
   /** Resolves when the scheduled validation has run. */
   get complete(): Promise<void> {
     return this.settled;
