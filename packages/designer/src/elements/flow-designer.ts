@@ -12,7 +12,7 @@ import {
 } from '@millrace/engine';
 import { designerStyles } from '../styles/designer-styles.ts';
 import type { LayoutEdge, LayoutNode, LayoutResult } from '../core/layout-result.ts';
-import { boundsOf, startOf } from '../core/layout-result.ts';
+import { boundsOf } from '../core/layout-result.ts';
 import { EDGE_LABEL_PADDING_X, PORT_RADIUS } from '../core/node-size.ts';
 import {
   arrowHeadPath,
@@ -26,37 +26,21 @@ import {
 import { renderNodeCard } from './node-card.ts';
 import { nodeIconOf, type IconOrigin } from '../core/node-icon.ts';
 import { diagnosticMarks, type DiagnosticMarks, type Mark } from '../core/diagnostic-marks.ts';
-import { createPanZoomGesture } from '../core/pan-zoom-gesture.ts';
-import {
-  IDENTITY_VIEWPORT,
-  fitRect,
-  fitRectAvoiding,
-  panBy,
-  zoomAt,
-  type Rect,
-  type Viewport,
-} from '../core/viewport.ts';
+import type { Viewport } from '../core/viewport.ts';
 import type { IterationChoice, NodeOverlay } from '../core/run-overlay.ts';
 import type { RunInput } from '../core/run-feed.ts';
 import { DEFAULT_STRINGS, type DesignerStrings } from './designer-strings.ts';
 import { renderIterationPicker } from './iteration-picker.ts';
 import { nextFocus, type FocusDirection } from '../core/focus-graph.ts';
 import { renderOutline } from './outline-view.ts';
-import { minimapShown, type MinimapMode } from '../core/minimap.ts';
-import { MINIMAP_MARGIN, MINIMAP_SIZE, placeMinimapFrame, renderMinimap } from './minimap-view.ts';
-
+import type { MinimapMode } from '../core/minimap.ts';
+import { renderMinimap } from './minimap-view.ts';
 import { standaloneSvg, svgToPng } from './image-export.ts';
-
-const ARROWS: Readonly<Record<string, FocusDirection>> = {
-  ArrowDown: 'down',
-  ArrowUp: 'up',
-  ArrowLeft: 'left',
-  ArrowRight: 'right',
-};
 import { createLayoutEngine, type LayoutEngine } from '../layout/layout-client.ts';
 import { isLayoutStale } from '../layout/layout-errors.ts';
 import { EditingController } from './editing-controller.ts';
 import { RunOverlayController } from './run-overlay-controller.ts';
+import { FAR_ZOOM, ViewportController } from './viewport-controller.ts';
 import { ValidationController } from './validation-controller.ts';
 import { PropertyPanelHost } from './property-panel-host.ts';
 import type { PropertyRenderer } from '../panels/property-panel.ts';
@@ -68,14 +52,15 @@ import {
   type InsertAt,
 } from '../core/flow-edit.ts';
 import { edgeRefOf } from '../core/edit-geometry.ts';
-import { openingViewport, toWorld } from '../core/viewport.ts';
-import {
-  containsRect,
-  intersects,
-  pointsBox,
-  renderWindowFor,
-  visibleRect,
-} from '../core/render-window.ts';
+import { toWorld } from '../core/viewport.ts';
+import { intersects, pointsBox } from '../core/render-window.ts';
+
+const ARROWS: Readonly<Record<string, FocusDirection>> = {
+  ArrowDown: 'down',
+  ArrowUp: 'up',
+  ArrowLeft: 'left',
+  ArrowRight: 'right',
+};
 
 /** The part of a flow definition this element reads so far. */
 export interface FlowLike {
@@ -85,14 +70,6 @@ export interface FlowLike {
 }
 
 const ZOOM_STEP = 1.2;
-/**
- * Below this zoom card texts are a few pixels high: they, the ports and icons are not drawn
- * (`.canvas.far` in the styles), which makes a zoomed-out 1,000-node flow several times cheaper
- * to lay out and paint. The cards keep their accessible names.
- */
-const FAR_ZOOM = 0.45;
-/** How long the zoom must stay on one side of FAR_ZOOM before the cards are re-rendered. */
-const FAR_SETTLE_MS = 200;
 
 /**
  * The `<flow-designer>` element. Not registered by itself: `define()` registers a fresh
@@ -182,20 +159,19 @@ export class FlowDesignerBase extends LitElement {
   /** Ids of the selected nodes (`selection-change` reports changes). */
   @state() private selected: readonly string[] = [];
 
-  private viewport: Viewport = IDENTITY_VIEWPORT;
   private ownEngine: LayoutEngine | undefined;
   private fitPending = true;
-  private readonly gesture = createPanZoomGesture();
   /**
    * The overview in the corner: `auto` (the default) shows it when the flow does not fit the
    * canvas at zoom 1 — a flow that fits needs no overview, and the map would cover part of it.
    */
   @property({ reflect: true }) minimap: MinimapMode = 'auto';
-  /** The canvas's size on screen (kept by a ResizeObserver, and measured when fitting). */
-  private canvasSize: { readonly width: number; readonly height: number } | undefined;
-  /** Cards drawn without details (zoomed far out); follows the zoom once it settles. */
-  @state() private farCards = false;
-  private farTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Pan, zoom, level of detail, the drawn window, the canvas size (viewport-controller.ts). */
+  private readonly viewer = new ViewportController({
+    element: this,
+    layout: () => this.layout,
+    minimap: () => this.minimap,
+  });
   /** Diagnostics: computed after the paint unless the host gives them. */
   private readonly validation = new ValidationController({
     element: this,
@@ -234,14 +210,14 @@ export class FlowDesignerBase extends LitElement {
     catalog: () => this.catalog,
     editable: () => this.editable,
     layout: () => this.layout,
-    viewport: () => this.viewport,
+    viewport: () => this.viewer.view,
     strings: () => this.text,
     selection: () => this.selected,
     setSelection: (ids) => this.setSelection(ids),
     focusNode: (id) => this.focusNode(id),
     toCanvas: (clientX, clientY) => {
       const box = this.renderRoot.querySelector('svg.canvas')?.getBoundingClientRect();
-      return box && toWorld(this.viewport, clientX - box.left, clientY - box.top);
+      return box && toWorld(this.viewer.view, clientX - box.left, clientY - box.top);
     },
     diagnostics: () => this.currentDiagnostics(),
   });
@@ -309,14 +285,11 @@ export class FlowDesignerBase extends LitElement {
 
   /** The current pan/zoom transform. */
   get view(): Viewport {
-    return this.viewport;
+    return this.viewer.view;
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.resizeObserver?.disconnect();
-    this.observedCanvas = undefined;
-    clearTimeout(this.farTimer);
     this.ownEngine?.dispose();
     this.ownEngine = undefined;
   }
@@ -359,40 +332,13 @@ export class FlowDesignerBase extends LitElement {
     if ((changed as PropertyValues).has('layout') && this.layout) {
       if (this.fitPending) {
         this.fitPending = false;
-        this.openAtStart();
+        this.viewer.openAtStart();
       } else {
         // Fitted before the render (relayout): the minimap's frame follows now.
-        this.updateMinimapFrame();
+        this.viewer.updateMinimapFrame();
       }
     }
     this.scheduleOutline();
-    this.observeCanvas();
-  }
-
-  private observedCanvas: Element | undefined;
-  private readonly resizeObserver =
-    typeof ResizeObserver === 'undefined'
-      ? undefined
-      : new ResizeObserver((entries) => {
-          const box = entries[entries.length - 1]!.contentRect;
-          if (box.width === 0 && box.height === 0) return;
-          const resized =
-            this.canvasSize?.width !== box.width || this.canvasSize.height !== box.height;
-          this.canvasSize = { width: box.width, height: box.height };
-          this.updateMinimapFrame();
-          if (resized && this.renderWindow) {
-            this.renderWindow = undefined;
-            this.requestUpdate();
-          }
-        });
-
-  /** Keeps `canvasSize` current as the canvas (a new one per flow shown) changes size. */
-  private observeCanvas(): void {
-    const canvas = this.renderRoot.querySelector('svg.canvas') ?? undefined;
-    if (canvas === this.observedCanvas) return;
-    if (this.observedCanvas) this.resizeObserver?.unobserve(this.observedCanvas);
-    if (canvas) this.resizeObserver?.observe(canvas);
-    this.observedCanvas = canvas;
   }
 
   private outlineDrawn:
@@ -466,16 +412,7 @@ export class FlowDesignerBase extends LitElement {
       if (flow !== this.flow) return;
       // Fitted before the layout's first render, so the cards are drawn once, at the zoom
       // (and level of detail) they are first seen at.
-      if (this.fitPending) {
-        const box = this.renderRoot.querySelector('svg.canvas')?.getBoundingClientRect();
-        if (box && box.width > 0 && box.height > 0) {
-          this.canvasSize = { width: box.width, height: box.height };
-          this.viewport = this.opening(result, box.width, box.height);
-          this.renderWindow = undefined;
-          this.farCards = this.viewport.zoom < FAR_ZOOM;
-          this.fitPending = false;
-        }
-      }
+      if (this.fitPending && this.viewer.openBeforeRender(result)) this.fitPending = false;
       this.layout = result;
       this.layoutError = false;
       await this.updateComplete;
@@ -493,89 +430,23 @@ export class FlowDesignerBase extends LitElement {
     }
   }
 
-  /** The view a flow opens with: fitted while readable, else its start at a readable zoom. */
-  private opening(layout: LayoutResult, width: number, height: number): Viewport {
-    return openingViewport(startOf(layout), this.fitted(boundsOf(layout), width, height), width);
-  }
-
-  private openAtStart(): void {
-    const svgEl = this.renderRoot.querySelector('svg.canvas');
-    if (!this.layout || !svgEl) return;
-    const box = svgEl.getBoundingClientRect();
-    this.canvasSize = { width: box.width, height: box.height };
-    this.setViewport(this.opening(this.layout, box.width, box.height));
-  }
-
   /** Zooms and pans so the whole flow is visible. */
   fit(): void {
-    const svgEl = this.renderRoot.querySelector('svg.canvas');
-    if (!this.layout || !svgEl) return;
-    const box = svgEl.getBoundingClientRect();
-    this.canvasSize = { width: box.width, height: box.height };
-    this.setViewport(this.fitted(boundsOf(this.layout), box.width, box.height));
+    this.viewer.fit();
   }
 
   /** Centres a node at zoom 1 (or fits it when larger than the canvas) and focuses it. */
   zoomToNode(id: string): void {
     const node = this.layout?.nodes.get(id);
-    const svgEl = this.renderRoot.querySelector('svg.canvas');
-    if (!node || !svgEl) return;
-    const box = svgEl.getBoundingClientRect();
-    this.setViewport(
-      fitRect(
-        { x: node.x, y: node.y, width: node.width, height: node.height },
-        box.width,
-        box.height,
-        48,
-      ),
-    );
+    if (!node) return;
+    this.viewer.zoomTo({ x: node.x, y: node.y, width: node.width, height: node.height });
     this.renderRoot.querySelector<SVGGElement>(`g.node[data-node-id="${CSS.escape(id)}"]`)?.focus();
   }
 
   /** Zooms by `factor` around the centre of the canvas. */
   zoomBy(factor: number): void {
-    const box = this.renderRoot.querySelector('svg.canvas')?.getBoundingClientRect();
-    const cx = box ? box.width / 2 : 0;
-    const cy = box ? box.height / 2 : 0;
-    this.setViewport(zoomAt(this.viewport, this.viewport.zoom * factor, cx, cy));
+    this.viewer.zoomBy(factor);
   }
-
-  /** Applies a viewport as one attribute write: nodes are not re-rendered while panning. */
-  private setViewport(view: Viewport): void {
-    this.viewport = view;
-    this.followWindow(view);
-    const canvas = this.renderRoot.querySelector('svg.canvas');
-    const far = view.zoom < FAR_ZOOM;
-    // The class hides the details at once; the cards are re-rendered with or without them
-    // once the zoom has settled (never while panning, which keeps the zoom).
-    canvas?.classList.toggle('far', far);
-    if (far !== this.farCards) {
-      clearTimeout(this.farTimer);
-      this.farTimer = setTimeout(() => {
-        this.farCards = this.viewport.zoom < FAR_ZOOM;
-      }, FAR_SETTLE_MS);
-    }
-    this.renderRoot.querySelector('g.viewport')?.setAttribute('transform', viewportTransform(view));
-    this.updateMinimapFrame();
-  }
-
-  private onWheel = (e: WheelEvent): void => {
-    e.preventDefault();
-    if (e.ctrlKey || e.metaKey) {
-      const box = (e.currentTarget as Element).getBoundingClientRect();
-      const factor = Math.exp(-e.deltaY * 0.002);
-      this.setViewport(
-        zoomAt(
-          this.viewport,
-          this.viewport.zoom * factor,
-          e.clientX - box.left,
-          e.clientY - box.top,
-        ),
-      );
-    } else {
-      this.setViewport(panBy(this.viewport, -e.deltaX, -e.deltaY));
-    }
-  };
 
   /** Zoom keys anywhere in the designer but in its form controls: `+`/`=` in, `-` out, `0` fit. */
   private onCanvasKey = (e: KeyboardEvent): void => {
@@ -612,33 +483,11 @@ export class FlowDesignerBase extends LitElement {
     if (id !== null && !this.selected.includes(id)) this.setSelection([id]);
   };
 
-  /** Pointer input, canvas-relative, to the pan/pinch gesture (core/pan-zoom-gesture.ts). */
-  private localPoint(e: PointerEvent): { x: number; y: number } {
-    const box = (e.currentTarget as Element).getBoundingClientRect();
-    return { x: e.clientX - box.left, y: e.clientY - box.top };
-  }
-
   private onPointerDown = (e: PointerEvent): void => {
     if (e.pointerType === 'mouse' && e.button !== 0) return;
     // Ports start a connection, cards a move, shift on the background a lasso.
     if (this.editing.pointerDown(e)) return;
-    const onNode = (e.target as Element).closest('g.node') !== null;
-    if (!this.gesture.down(e.pointerId, this.localPoint(e), onNode)) return;
-    try {
-      (e.currentTarget as Element).setPointerCapture(e.pointerId);
-    } catch {
-      // Synthetic or already-released pointers cannot be captured; panning still works.
-    }
-  };
-
-  private onPointerMove = (e: PointerEvent): void => {
-    if (this.gesture.active === 0) return;
-    const next = this.gesture.move(e.pointerId, this.localPoint(e), this.viewport);
-    if (next) this.setViewport(next);
-  };
-
-  private onPointerUp = (e: PointerEvent): void => {
-    this.gesture.up(e.pointerId);
+    this.viewer.pointerDown(e);
   };
 
   /** Arrow keys: along edges (down/up) and across branches (left/right). */
@@ -690,18 +539,7 @@ export class FlowDesignerBase extends LitElement {
     }
     // Not drawn (far from the view): bring it into view first, at the same zoom.
     const box = this.layout?.nodes.get(id) ?? this.layout?.nodes.get(`trigger:${id}`);
-    const size = this.canvasSize;
-    if (box && size) {
-      const v = visibleRect(this.viewport, size.width, size.height);
-      if (!intersects(v, box)) {
-        const zoom = this.viewport.zoom;
-        this.setViewport({
-          zoom,
-          x: size.width / 2 - (box.x + box.width / 2) * zoom,
-          y: size.height / 2 - (box.y + box.height / 2) * zoom,
-        });
-      }
-    }
+    if (box) this.viewer.bringIntoView(box);
     void this.updateComplete.then(() => find()?.focus());
   }
 
@@ -985,41 +823,17 @@ export class FlowDesignerBase extends LitElement {
     );
   }
 
-  /** The fit of `bounds` in the canvas, clear of the minimap when it is shown. */
-  private fitted(bounds: Rect, width: number, height: number): Viewport {
-    if (!this.showsMinimap(bounds)) return fitRect(bounds, width, height);
-    const corner = MINIMAP_SIZE + 2 * MINIMAP_MARGIN;
-    return fitRectAvoiding(bounds, width, height, { width: corner, height: corner });
-  }
-
-  /** Whether the minimap is drawn: always, never, or when the flow is larger than the canvas. */
-  private showsMinimap(bounds: { width: number; height: number }): boolean {
-    return minimapShown(this.minimap, bounds, this.canvasSize);
-  }
-
   private renderMinimap() {
     const layout = this.layout;
-    if (!layout || !this.showsMinimap(boundsOf(layout))) return nothing;
+    if (!layout || !this.viewer.showsMinimap(boundsOf(layout))) return nothing;
     return renderMinimap(layout, {
       label: this.text.minimap,
       view: () => {
         const screen = this.renderRoot.querySelector('svg.canvas')?.getBoundingClientRect();
-        return screen && { viewport: this.viewport, width: screen.width, height: screen.height };
+        return screen && { viewport: this.viewer.view, width: screen.width, height: screen.height };
       },
-      onPan: (viewport) => this.setViewport(viewport),
+      onPan: (viewport) => this.viewer.set(viewport),
     });
-  }
-
-  /**
-   * Moves the minimap's frame to the visible part of the canvas (an attribute write). The canvas
-   * size comes from a ResizeObserver, so panning never forces a style and layout pass.
-   */
-  private updateMinimapFrame(): void {
-    const frame = this.renderRoot.querySelector('.minimap-frame');
-    const screen =
-      this.canvasSize ?? this.renderRoot.querySelector('svg.canvas')?.getBoundingClientRect();
-    if (!frame || !screen || !this.layout) return;
-    placeMinimapFrame(frame, this.layout, this.viewport, screen.width, screen.height);
   }
 
   /**
@@ -1047,34 +861,13 @@ export class FlowDesignerBase extends LitElement {
     return canvas ? standaloneSvg(canvas, boundsOf(this.layout)) : '';
   }
 
-  /**
-   * The part of the canvas whose cards and edges are in the DOM (core/render-window.ts):
-   * computed for the current view, kept while the view stays inside it.
-   */
-  private renderWindow: Rect | undefined;
-
-  private currentWindow(): Rect | undefined {
-    const size = this.canvasSize;
-    if (!size || size.width === 0) return undefined;
-    return (this.renderWindow ??= renderWindowFor(this.viewport, size.width, size.height));
-  }
-
-  /** A pan or zoom that leaves the drawn window draws the cards around the new view. */
-  private followWindow(view: Viewport): void {
-    const size = this.canvasSize;
-    if (!size || !this.renderWindow) return;
-    if (containsRect(this.renderWindow, visibleRect(view, size.width, size.height))) return;
-    this.renderWindow = renderWindowFor(view, size.width, size.height);
-    this.requestUpdate();
-  }
-
-  private renderCanvas(far = this.farCards, cull = true) {
+  private renderCanvas(far = this.viewer.farCards, cull = true) {
     const layout = this.layout;
     const flow = this.flow as Parameters<typeof indexFlow>[0];
     const byId = indexFlow(flow);
     const marks = this.marks();
     const overlay = this.runs.state()?.overlay;
-    const window = cull ? this.currentWindow() : undefined;
+    const window = cull ? this.viewer.drawnWindow() : undefined;
     // Selected cards stay drawn (focus may be on one of them).
     const nodes = layout
       ? [...layout.nodes.values()].filter(
@@ -1086,14 +879,14 @@ export class FlowDesignerBase extends LitElement {
     );
     return html`<svg
       part="svg"
-      class="canvas ${this.viewport.zoom < FAR_ZOOM ? 'far' : ''}"
-      @wheel=${this.onWheel}
+      class="canvas ${this.viewer.view.zoom < FAR_ZOOM ? 'far' : ''}"
+      @wheel=${this.viewer.onWheel}
       @pointerdown=${this.onPointerDown}
-      @pointermove=${this.onPointerMove}
-      @pointerup=${this.onPointerUp}
-      @pointercancel=${this.onPointerUp}
+      @pointermove=${this.viewer.onPointerMove}
+      @pointerup=${this.viewer.onPointerUp}
+      @pointercancel=${this.viewer.onPointerUp}
     >
-      <g class="viewport" transform=${viewportTransform(this.viewport)}>
+      <g class="viewport" transform=${viewportTransform(this.viewer.view)}>
         <g class="nodes">
           ${repeat(
             nodes,
