@@ -27,15 +27,26 @@ saved.textContent = opened.draft ? 'Draft restored from this browser.' : 'No uns
 // Every edit (and the layout the designer records) is saved as a draft in IndexedDB, a moment
 // after the last change, so a reload brings the work back.
 let pending: ReturnType<typeof setTimeout> | undefined;
+// An edit waits to be saved (the layout the designer records afterwards is saved with it).
+let editPending = false;
 designer.addEventListener('flow-change', (e) => {
   const { flow, change } = (e as CustomEvent<{ flow: FlowDefinition; change: { kind: string } }>)
     .detail;
   clearTimeout(pending);
-  if (change.kind !== 'layout-recorded') saved.textContent = 'Saving draft…';
+  if (change.kind !== 'layout-recorded') {
+    editPending = true;
+    saved.textContent = 'Saving draft…';
+  }
   pending = setTimeout(() => {
-    void engine.saveDraft(flow).then(() => {
-      if (change.kind !== 'layout-recorded') saved.textContent = 'Draft saved in this browser.';
-    });
+    engine.saveDraft(flow).then(
+      () => {
+        if (editPending) saved.textContent = 'Draft saved in this browser.';
+        editPending = false;
+      },
+      (error: unknown) => {
+        saved.textContent = `Draft not saved: ${error instanceof Error ? error.message : String(error)}`;
+      },
+    );
   }, 300);
 });
 
