@@ -92,3 +92,18 @@ export {
   triggerSummary,
   viewportTransform,
 } from './core/canvas-geometry.ts';
+
+// Editing: the types of the editing contract (flow-change, flow-before-change, the methods' `at`)
+// and its typed error.
+export { EditError, isEditError } from './core/flow-edit.ts';
+export type {
+  EdgeRef,
+  EditErrorCode,
+  EditResult,
+  EditTarget,
+  FlowChange,
+  FlowChangeKind,
+  InsertAt,
+} from './core/flow-edit.ts';
+export type { FlowChangeDetail } from './core/flow-editor.ts';
+export type { PropertyRenderer, PropertyRendererContext } from './panels/property-panel.ts';
