@@ -1,6 +1,6 @@
 import { FLOW_FORMAT, type Edge, type FlowNode } from '@millrace/engine';
 import { EditError, type EditResult, type FlowDocument, type InsertAt } from './flow-edit.ts';
-import { allNodeIds, edgesOf, graphsOf, locate, nestedIds, regionsOf } from './flow-graphs.ts';
+import { allNodeIds, edgesIn, graphsOf, locate, nestedIds, regionsOf } from './flow-graphs.ts';
 import { insertFragment, type EditContext, type Fragment } from './node-commands.ts';
 import { freshId } from './new-node.ts';
 import { rewriteReferences } from './rewrite-references.ts';
@@ -152,7 +152,7 @@ export function duplicateTarget(flow: FlowDocument, fragment: Fragment): InsertA
     const first = locate(flow, fragment.nodes[0]?.id ?? '');
     return { kind: 'graph', graph: first?.key ?? '' };
   }
-  const out = edgesOf(last.graph).filter((e) => e.from === last.node.id && !ids.has(e.to));
+  const out = edgesIn(last.graph).filter((e) => e.from === last.node.id && !ids.has(e.to));
   if (out.length === 1) return { kind: 'edge', edge: out[0]! };
   if (out.length === 0) return { kind: 'port', from: last.node.id };
   return { kind: 'graph', graph: last.key };

@@ -12,7 +12,7 @@ import {
   type EdgeRef,
   type EditErrorCode,
 } from './flow-edit.ts';
-import { edgesOf, locate, plainOf } from './flow-graphs.ts';
+import { edgesIn, locate, plainOf } from './flow-graphs.ts';
 
 /**
  * The format's rules for a new edge, checked while the user drags a connection (the canvas
@@ -65,7 +65,7 @@ export function canConnect(flow: unknown, edge: EdgeRef, catalog?: ActionCatalog
   if (port === 'out' && !requiresPort) port = undefined;
   const normal: EdgeRef = port === undefined ? { from: edge.from, to: edge.to } : { ...edge, port };
   // Read as plain values: scanning a draft's edges would draft every one of them.
-  const edges = plainOf(edgesOf(from.graph));
+  const edges = plainOf(edgesIn(from.graph));
   if (edges.some((e) => sameEdge(normalise(e), normal))) {
     return refuse('E_EDIT_DUPLICATE_EDGE', `${describeEdge(normal)} exists already.`);
   }

@@ -1,7 +1,7 @@
 import type { ActionCatalog } from '@millrace/engine';
 import { outputPortsOf } from './connect-rules.ts';
 import type { EdgeRef, FlowDocument, InsertAt } from './flow-edit.ts';
-import { edgesOf, locate } from './flow-graphs.ts';
+import { edgesIn, locate } from './flow-graphs.ts';
 import type { LayoutEdge, LayoutNode, LayoutPoint, LayoutResult } from './layout-result.ts';
 import type { Rect } from './viewport.ts';
 
@@ -134,7 +134,7 @@ export function openPorts(
     const found = locate(flow, id);
     if (!found) continue;
     const used = new Set(
-      edgesOf(found.graph)
+      edgesIn(found.graph)
         .filter((e) => e.from === id)
         .map((e) => e.port ?? 'out'),
     );
@@ -150,7 +150,7 @@ export function openPorts(
 export function insertionAfter(flow: FlowDocument, id: string, catalog?: ActionCatalog): InsertAt {
   const found = locate(flow, id);
   if (!found) return { kind: 'graph', graph: '' };
-  const edges = edgesOf(found.graph).filter((e) => e.from === id);
+  const edges = edgesIn(found.graph).filter((e) => e.from === id);
   const { ports } = outputPortsOf(found.node, catalog);
   const used = new Set(edges.map((e) => e.port ?? 'out'));
   const free = ports.find((p) => !used.has(p));

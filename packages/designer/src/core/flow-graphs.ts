@@ -182,7 +182,12 @@ export function mustLocate(flow: unknown, id: string): Located {
   return found;
 }
 
-/** The edges of a graph, created when missing. */
+/** The edges of a graph, to read (a graph without `edges` has none; nothing is written). */
+export function edgesIn(graph: MutableGraph): readonly Edge[] {
+  return Array.isArray(graph.edges) ? (graph.edges as Edge[]) : [];
+}
+
+/** The edges of a graph of a draft, created when missing (to write). */
 export function edgesOf(graph: MutableGraph): Edge[] {
   if (!Array.isArray(graph.edges)) graph.edges = [];
   return graph.edges as Edge[];

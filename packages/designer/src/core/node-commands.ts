@@ -16,6 +16,7 @@ import {
 } from './flow-edit.ts';
 import {
   allNodeIds,
+  edgesIn,
   edgesOf,
   graphAt,
   graphIsInside,
@@ -217,7 +218,7 @@ export function insertFragment(
 function detach(draft: FlowDraft, id: string, reconnected: EdgeRef[]): FlowNode | undefined {
   const found = locate(draft, id);
   if (!found) return undefined;
-  const edges = plainOf(edgesOf(found.graph));
+  const edges = plainOf(edgesIn(found.graph));
   const incoming = edges.filter((e) => e.to === id);
   const outgoing = edges.filter((e) => e.from === id);
   found.graph.edges = edges.filter((e) => e.to !== id && e.from !== id);
@@ -321,7 +322,7 @@ export function moveNodes(
     const inner: Edge[] = [];
     for (const id of ids) {
       const found = mustLocate(draft, id);
-      for (const e of plainOf(edgesOf(found.graph))) {
+      for (const e of plainOf(edgesIn(found.graph))) {
         if (e.from === id && moving.has(e.to)) inner.push(e);
       }
     }

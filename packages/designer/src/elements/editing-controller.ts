@@ -1,5 +1,5 @@
 import { html, nothing, svg, type ReactiveController, type ReactiveControllerHost } from 'lit';
-import type { ActionCatalog, Diagnostic, FlowNode, Trigger } from '@millrace/engine';
+import type { ActionCatalog, FlowNode, Trigger } from '@millrace/engine';
 import {
   createFlowEditor,
   type FlowChangeDetail,
@@ -74,7 +74,6 @@ export interface EditingHost {
   focusNode(id: string): void;
   /** Client (page) coordinates to canvas coordinates; undefined without a canvas. */
   toCanvas(clientX: number, clientY: number): DragPoint | undefined;
-  diagnostics(): readonly Diagnostic[];
 }
 
 /** The page-wide clipboard: paste between designers works without clipboard permission. */

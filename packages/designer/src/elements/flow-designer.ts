@@ -219,7 +219,6 @@ export class FlowDesignerBase extends LitElement {
       const box = this.renderRoot.querySelector('svg.canvas')?.getBoundingClientRect();
       return box && toWorld(this.viewer.view, clientX - box.left, clientY - box.top);
     },
-    diagnostics: () => this.currentDiagnostics(),
   });
 
   /**

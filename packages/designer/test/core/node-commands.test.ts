@@ -335,3 +335,27 @@ test('changeNodeId renames edges and every reference to the node', () => {
   );
   assert.equal(refusal(() => changeNodeId(base, 'extract', 'big')).code, 'E_EDIT_DUPLICATE_ID');
 });
+
+test('reads never write into the document (a flow without edges stays as it is)', async () => {
+  const { canConnect } = await import('../../src/core/connect-rules.ts');
+  const { insertionAfter } = await import('../../src/core/edit-geometry.ts');
+  const { duplicateTarget, copyNodes } = await import('../../src/core/clipboard.ts');
+  const freeze = <T>(v: T): T => {
+    if (typeof v === 'object' && v !== null) {
+      for (const x of Object.values(v)) freeze(x);
+      Object.freeze(v);
+    }
+    return v;
+  };
+  const bare = freeze({
+    format: 'millrace.flow/v1',
+    id: 'bare',
+    nodes: [log('a'), log('b')],
+  } as FlowDefinition);
+  assert.deepEqual(canConnect(bare, { from: 'a', to: 'b' }), { ok: true, port: undefined });
+  assert.deepEqual(insertionAfter(bare, 'a'), { kind: 'port', from: 'a', port: 'out' });
+  assert.deepEqual(duplicateTarget(bare, copyNodes(bare, ['a'])), { kind: 'port', from: 'a' });
+  assert.equal('edges' in bare, false);
+  // Commands make new documents with the edges they need.
+  assert.deepEqual(connect(bare, { from: 'a', to: 'b' }).flow.edges, [{ from: 'a', to: 'b' }]);
+});
