@@ -1,3 +1,4 @@
+import { REDO_ICON, UNDO_ICON } from './tool-icons.ts';
 import { html, nothing, svg, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { ActionCatalog, FlowNode, Trigger } from '@millrace/engine';
 import {
@@ -771,7 +772,7 @@ export class EditingController implements ReactiveController {
         ?disabled=${!this.editor.canUndo}
         @click=${() => this.undo()}
       >
-        ↶
+        ${UNDO_ICON}
       </button>
       <button
         part="button redo"
@@ -781,7 +782,7 @@ export class EditingController implements ReactiveController {
         ?disabled=${!this.editor.canRedo}
         @click=${() => this.redo()}
       >
-        ↷
+        ${REDO_ICON}
       </button>`;
   }
 

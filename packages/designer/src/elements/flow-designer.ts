@@ -1,4 +1,5 @@
 import { LitElement, html, nothing, render, svg, type PropertyValues } from 'lit';
+import { FIT_ICON, ZOOM_IN_ICON, ZOOM_OUT_ICON } from './tool-icons.ts';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import {
@@ -741,7 +742,7 @@ export class FlowDesignerBase extends LitElement {
               title=${t.zoomOut}
               @click=${() => this.zoomBy(1 / ZOOM_STEP)}
             >
-              −
+              ${ZOOM_OUT_ICON}
             </button>
             <button
               part="button zoom-in"
@@ -749,10 +750,10 @@ export class FlowDesignerBase extends LitElement {
               title=${t.zoomIn}
               @click=${() => this.zoomBy(ZOOM_STEP)}
             >
-              +
+              ${ZOOM_IN_ICON}
             </button>
             <button part="button fit" aria-label=${t.fit} title=${t.fit} @click=${() => this.fit()}>
-              ⤢
+              ${FIT_ICON}
             </button>
             ${
               this.run

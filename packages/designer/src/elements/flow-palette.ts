@@ -1,3 +1,4 @@
+import { CLOSE_ICON } from './tool-icons.ts';
 import { LitElement, css, html, nothing, svg } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import {
@@ -151,6 +152,13 @@ export class FlowPalette extends LitElement {
       font-size: 11px;
       font-weight: 600;
     }
+    .tool-icon {
+      display: block;
+      fill: none;
+      stroke: currentColor;
+      stroke-width: 1.6;
+      stroke-linecap: round;
+    }
     .close {
       font: inherit;
       color: inherit;
@@ -265,7 +273,7 @@ export class FlowPalette extends LitElement {
           title=${t.paletteClose}
           @click=${() => this.dispatchEvent(new CustomEvent('palette-close', { bubbles: true, composed: true }))}
         >
-          ✕
+          ${CLOSE_ICON}
         </button>
       </header>
       ${this.context ? html`<div class="context" part="palette-context">${this.context}</div>` : nothing}

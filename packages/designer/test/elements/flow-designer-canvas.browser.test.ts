@@ -144,7 +144,7 @@ describe('<flow-designer> canvas', () => {
     expect(el.view.zoom).to.be.greaterThan(0);
     el.fit();
     expect(transformOf(el)).to.equal(fitted);
-    const svgEl = el.shadowRoot!.querySelector('svg')!;
+    const svgEl = el.shadowRoot!.querySelector('svg[part~=svg]')!;
     svgEl.dispatchEvent(new WheelEvent('wheel', { deltaY: 40, bubbles: true, cancelable: true }));
     expect(el.view.y).to.be.closeTo(
       Number(/translate\([\d.-]+ ([\d.-]+)\)/.exec(fitted)![1]) - 40,
@@ -156,7 +156,7 @@ describe('<flow-designer> canvas', () => {
 
   it('pans by pointer drag on the background', async () => {
     const { el, engine } = await designer(branchFlow());
-    const svgEl = el.shadowRoot!.querySelector('svg')!;
+    const svgEl = el.shadowRoot!.querySelector('svg[part~=svg]')!;
     const { x, y } = el.view;
     const at = (type: string, cx: number, cy: number) =>
       svgEl.dispatchEvent(
@@ -291,7 +291,7 @@ describe('<flow-designer> canvas', () => {
   it('zooms with ctrl+wheel', async () => {
     const { el, engine } = await designer(branchFlow());
     const before = el.view.zoom;
-    el.shadowRoot!.querySelector('svg')!.dispatchEvent(
+    el.shadowRoot!.querySelector('svg[part~=svg]')!.dispatchEvent(
       new WheelEvent('wheel', { deltaY: -100, ctrlKey: true, bubbles: true, cancelable: true }),
     );
     expect(el.view.zoom).to.be.greaterThan(before);
