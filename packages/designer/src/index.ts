@@ -45,9 +45,9 @@ export {
   LAYOUT_VERSION,
   createLayoutCache,
   deserializeLayoutResult,
-  layoutKey,
   serializeLayoutResult,
 } from './core/layout-cache.ts';
+export { layoutKey } from './core/layout-key.ts';
 export type { LayoutCache, LayoutCacheOptions, PersistedLayoutCache } from './core/layout-cache.ts';
 export { layoutFlow, prepareLayout } from './core/layout-flow.ts';
 export type { ElkLayoutFn, PreparedLayout } from './core/layout-flow.ts';

@@ -1,4 +1,4 @@
-import type { LayoutGraph } from './layout-graph.ts';
+import { LAYOUT_VERSION, hash106 } from './layout-key.ts';
 import { createLruMap } from './lru-map.ts';
 import type { LayoutNode, LayoutPorts, LayoutResult } from './layout-result.ts';
 
@@ -6,49 +6,17 @@ import type { LayoutNode, LayoutPorts, LayoutResult } from './layout-result.ts';
  * A cache of finished layouts keyed by the structure of the flow, so that reopening or
  * re-rendering an unchanged flow needs no ELK at all.
  *
- * The key is a hash of exactly what decides the picture: the ELK input graph (ids, nesting,
- * card sizes, ports and their order, edges and their labels, options) plus what the result
- * carries besides ELK's geometry (node types, regions, pinned positions, the ports edges name).
- * Names, descriptions and inputs never reach the graph (cards are fixed-width and clip their
- * text), so renaming a node or editing its input keeps the key; adding a node, an edge, a
- * switch case, or pinning a node changes it. LRU, and persistable as plain JSON.
+ * The key (`layoutKey`, core/layout-key.ts) is a hash of exactly what decides the picture:
+ * renaming a node or editing its input keeps it; adding a node, an edge, a switch case, or
+ * pinning a node changes it. LRU, and persistable as plain JSON.
  */
 
-/** Bumped whenever the layout of the same flow may change (sizes, options, builder). */
-export const LAYOUT_VERSION = 2;
-
-/** Two independent 53-bit string hashes (cyrb53), as 28 hex digits. */
-function hash106(text: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  let h3 = 0x9e3779b9;
-  let h4 = 0x85ebca6b;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-    h3 = Math.imul(h3 ^ c, 2246822507);
-    h4 = Math.imul(h4 ^ c, 3266489909);
-  }
-  const fin = (a: number, b: number): string => {
-    a = Math.imul(a ^ (a >>> 16), 2246822507) ^ Math.imul(b ^ (b >>> 13), 3266489909);
-    b = Math.imul(b ^ (b >>> 16), 2246822507) ^ Math.imul(a ^ (a >>> 13), 3266489909);
-    const n = 4294967296 * (2097151 & b) + (a >>> 0);
-    return n.toString(16).padStart(14, '0');
-  };
-  return fin(h1, h2) + fin(h3, h4);
-}
+export { LAYOUT_VERSION } from './layout-key.ts';
 
 /** The cache key of one part of a split layout (core/layout-split.ts): its ELK graph. */
 export function partKey(part: unknown): string {
   const text = JSON.stringify([LAYOUT_VERSION, part]);
   return `p${LAYOUT_VERSION}:${hash106(text)}:${text.length.toString(36)}`;
-}
-
-/** The cache key of a layout graph (see the module comment for what it covers). */
-export function layoutKey(graph: LayoutGraph): string {
-  const text = JSON.stringify([LAYOUT_VERSION, graph.elk, [...graph.nodes.values()], graph.edges]);
-  return `v${LAYOUT_VERSION}:${hash106(text)}:${text.length.toString(36)}`;
 }
 
 /** A LayoutResult as plain JSON (its Maps as arrays). */

@@ -1,6 +1,7 @@
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
-import type { ActionCatalog, FlowDefinition } from '@millrace/engine';
-import { layoutKey, type LayoutCache } from './layout-cache.ts';
+import { indexFlow, type ActionCatalog, type FlowDefinition } from '@millrace/engine';
+import type { LayoutCache } from './layout-cache.ts';
+import { layoutKey } from './layout-key.ts';
 import { buildLayoutGraph, type LayoutGraph, type LayoutGraphOptions } from './layout-graph.ts';
 import { applyPins } from './layout-pins.ts';
 import { layoutInParts, type PartCache } from './layout-split.ts';
@@ -26,8 +27,9 @@ export function prepareLayout(
   catalog?: ActionCatalog,
   options?: LayoutGraphOptions,
 ): PreparedLayout {
-  const graph = buildLayoutGraph(flow, catalog, options);
-  return { graph, key: layoutKey(graph) };
+  const index = indexFlow(flow);
+  const graph = buildLayoutGraph(flow, catalog, options, index);
+  return { graph, key: layoutKey(flow, catalog, options, index) };
 }
 
 /** Step 2: ELK's answer -> the result the renderer draws (absolute, pins applied). */

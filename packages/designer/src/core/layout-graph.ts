@@ -138,7 +138,7 @@ function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
-function pinnedPosition(node: FlowNode): { x: number; y: number } | undefined {
+export function pinnedPosition(node: FlowNode): { x: number; y: number } | undefined {
   const ui: unknown = node.ui;
   if (typeof ui !== 'object' || ui === null) return undefined;
   const { pinned, position } = ui as { pinned?: unknown; position?: unknown };
@@ -410,8 +410,9 @@ export function buildLayoutGraph(
   flow: FlowDefinition | unknown,
   catalog?: ActionCatalog,
   options: LayoutGraphOptions = {},
+  /** The flow's index, when the caller has it already (`indexFlow(flow)`). */
+  index: FlowIndex = indexFlow(flow),
 ): LayoutGraph {
-  const index = indexFlow(flow);
   const scope = { ...(options.baseOptions ?? LAYOUT_OPTIONS), ...options.layoutOptions };
   const builder: Builder = {
     scope,

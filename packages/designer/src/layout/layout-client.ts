@@ -1,6 +1,13 @@
 import { releaseProxy, wrap, type Remote } from 'comlink';
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
-import type { ActionCatalog, FlowDefinition } from '@millrace/engine';
+import {
+  indexFlow,
+  type ActionCatalog,
+  type FlowDefinition,
+  type FlowIndex,
+} from '@millrace/engine';
+import { buildLayoutGraph } from '../core/layout-graph.ts';
+import { layoutKey } from '../core/layout-key.ts';
 import { createLayoutCache, type LayoutCache } from '../core/layout-cache.ts';
 import { WARM_UP_SIZES, warmUpFlow } from '../core/layout-warm-up.ts';
 import { createPartCache, layoutInParts, type PartCache } from '../core/layout-split.ts';
@@ -414,9 +421,13 @@ export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEng
     layout(flow, catalog) {
       const seq = ++latest;
       if (disposed) return Promise.reject(new LayoutStaleError(seq, latest, 'disposed'));
-      let prepared: PreparedLayout;
+      // The key comes from the flow itself: a cached or recorded layout is drawn without
+      // building the ELK graph at all (core/layout-key.ts).
+      let index: FlowIndex;
+      let key: string;
       try {
-        prepared = prepareLayout(flow, catalog);
+        index = indexFlow(flow);
+        key = layoutKey(flow, catalog, undefined, index);
       } catch (error) {
         return Promise.reject(
           new LayoutFailedError('The flow could not be turned into a layout graph.', {
@@ -424,14 +435,24 @@ export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEng
           }),
         );
       }
-      const hit = cache.get(prepared.key);
+      const hit = cache.get(key);
       if (hit) return Promise.resolve(hit);
       // The flow carries its layout for this structure (`ui.layout`): drawn without ELK.
-      const recorded = recordedLayout(flow, prepared.key);
+      const recorded = recordedLayout(flow, key);
       if (recorded) {
-        const result = { ...recorded, key: prepared.key };
-        cache.set(prepared.key, result);
+        const result = { ...recorded, key };
+        cache.set(key, result);
         return Promise.resolve(result);
+      }
+      let prepared: PreparedLayout;
+      try {
+        prepared = { graph: buildLayoutGraph(flow, catalog, undefined, index), key };
+      } catch (error) {
+        return Promise.reject(
+          new LayoutFailedError('The flow could not be turned into a layout graph.', {
+            cause: error,
+          }),
+        );
       }
       return new Promise<LayoutResult>((resolve, reject) => {
         const waiter: Waiter = { seq, resolve, reject };

@@ -7,16 +7,16 @@ import {
   LAYOUT_VERSION,
   createLayoutCache,
   deserializeLayoutResult,
-  layoutKey,
   serializeLayoutResult,
 } from '../../src/core/layout-cache.ts';
+import { layoutKey } from '../../src/core/layout-key.ts';
 import { buildLayoutGraph } from '../../src/core/layout-graph.ts';
 import { finishLayout } from '../../src/core/layout-flow.ts';
 import type { LayoutResult } from '../../src/core/layout-result.ts';
 import { branchFlow, everyKindFlow } from '../layout/layout-fixtures.ts';
 
 const keyOf = (flow: unknown, catalog?: Parameters<typeof buildLayoutGraph>[1]): string =>
-  layoutKey(buildLayoutGraph(flow, catalog));
+  layoutKey(flow, catalog);
 
 type Mutable = { -readonly [K in keyof FlowDefinition]: unknown } & {
   nodes: Record<string, unknown>[];
@@ -68,6 +68,57 @@ test('structural edits change the key', () => {
   assert.equal(new Set(keys).size, keys.length);
 });
 
+test('flows with the same key build the same ELK graph', () => {
+  // The key stands in for the graph (a recorded layout is checked against it without building
+  // the graph): over many variants, equal keys must mean equal graphs, in both fixtures.
+  const variants: { flow: FlowDefinition; catalog?: Parameters<typeof buildLayoutGraph>[1] }[] = [];
+  const every = everyKindFlow() as unknown as Mutable;
+  for (const base of [branchFlow() as unknown as Mutable, every]) {
+    const mutate = (fn: (f: Mutable) => void): void => {
+      const f = structuredClone(base);
+      fn(f);
+      variants.push({ flow: f as unknown as FlowDefinition });
+    };
+    mutate(() => undefined);
+    mutate((f) => (f.name = 'Other'));
+    mutate((f) => f.nodes.forEach((n, i) => (n['name'] = `Step number ${i}`)));
+    mutate((f) => f.nodes.forEach((n) => (n['input'] = { changed: true })));
+    mutate((f) => f.nodes.reverse());
+    mutate((f) => f.edges.reverse());
+    mutate((f) => (f.nodes[0]!['ui'] = { collapsed: true }));
+    mutate((f) => (f.nodes[0]!['ui'] = { pinned: true, position: { x: 10, y: 20 } }));
+    mutate((f) => (f.nodes[0]!['ui'] = { pinned: true, position: { x: 10, y: 21 } }));
+    mutate((f) => (f.nodes[1]!['type'] = 'crm.lookup'));
+    mutate((f) => (f.edges[0]!['label'] = 'first'));
+    mutate((f) => (f.edges[0]!['port'] = 'error'));
+    mutate((f) => f.nodes.splice(1, 1));
+    mutate((f) => ((f as { triggers: unknown[] }).triggers = []));
+    for (const n of base.nodes)
+      if (Array.isArray(n['nodes']))
+        mutate((f) => {
+          const c = f.nodes.find((x) => x['id'] === n['id'])!;
+          (c['nodes'] as unknown[]).push({ id: `${String(n['id'])}-more`, type: 'log' });
+        });
+  }
+  variants.push({
+    flow: variants[9]!.flow,
+    catalog: [{ type: 'crm.lookup', title: 'Lookup', ports: ['found', 'missing'] }],
+  });
+  const graphOf = new Map<string, string>();
+  let distinct = 0;
+  for (const { flow, catalog } of variants) {
+    const key = layoutKey(flow, catalog);
+    const graph = JSON.stringify(buildLayoutGraph(flow, catalog).elk);
+    const seen = graphOf.get(key);
+    if (seen === undefined) {
+      graphOf.set(key, graph);
+      distinct++;
+    } else assert.equal(graph, seen, `two different graphs under the key ${key}`);
+  }
+  // And the key is not trivially the same for all: the structural variants are told apart.
+  assert.ok(distinct >= 20, `only ${distinct} distinct keys`);
+});
+
 test('a catalog that gives an action ports changes the key', () => {
   const f = edit((x) => (x.nodes[4]!['type'] = 'crm.lookup'));
   assert.notEqual(keyOf(f), keyOf(f, [{ type: 'crm.lookup', title: 'L', ports: ['a', 'b'] }]));
@@ -102,14 +153,15 @@ test('the cache evicts the least recently used entry', () => {
 
 test('a persisted cache is plain JSON and restores to equal layouts', async () => {
   const elk = new ELK();
-  const graph = buildLayoutGraph(everyKindFlow());
+  const flow = everyKindFlow();
+  const graph = buildLayoutGraph(flow);
   const result = finishLayout(await elk.layout(structuredClone(graph.elk)), graph);
   const cache = createLayoutCache();
-  cache.set(layoutKey(graph), result);
+  cache.set(layoutKey(flow), result);
   const stored = JSON.parse(JSON.stringify(cache.persist())) as unknown;
   const restored = createLayoutCache({ persisted: stored });
   // Restored entries know the structure they were computed for.
-  assert.deepEqual(restored.get(layoutKey(graph)), { ...result, key: layoutKey(graph) });
+  assert.deepEqual(restored.get(layoutKey(flow)), { ...result, key: layoutKey(flow) });
   assert.deepEqual(deserializeLayoutResult(serializeLayoutResult(result)), result);
 });
 
