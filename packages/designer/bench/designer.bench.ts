@@ -5,6 +5,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../../../scripts/chromium.mjs';
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { median } from './median.ts';
+import { paintTimes } from './trace-paint.ts';
 import { generateFlow } from './layout-flows.ts';
 import { layoutFlow, prepareLayout } from '../src/core/layout-flow.ts';
 import { recordLayout } from '../src/core/recorded-layout.ts';
@@ -47,7 +48,14 @@ interface PageResult {
   readonly work?: readonly number[];
   readonly sinceNavigation?: number;
   readonly breakdown?: Readonly<Record<string, number>>;
+  /** From the page's trace (trace-paint.ts): ms to the paint of the opened flow. */
+  readonly paintMs?: number;
+  /** From the page's trace: each edit's ms to the paint of its relayout. */
+  readonly paintSamples?: readonly number[];
 }
+
+/** Scenarios whose page is traced for the paint of the frame that shows the cards. */
+const TRACED = new Set(['first', 'reopen', 'recorded', 'cold', 'edit']);
 
 /** A generated flow with its layout recorded (`ui.layout`), as a host saves it. */
 async function recordedFlow(n: number): Promise<unknown> {
@@ -75,7 +83,11 @@ async function measure(
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
+  let traced = TRACED.has(new URL(url).searchParams.get('scenario') ?? '');
   try {
+    if (traced) {
+      await browser.startTracing(page, { categories: ['devtools.timeline', 'blink.user_timing'] });
+    }
     await page.goto(url);
     await page.waitForFunction(
       () => {
@@ -88,8 +100,16 @@ async function measure(
     const error = await page.evaluate(() => (globalThis as BenchGlobals).__benchError);
     if (error) throw new Error(error);
     if (errors.length > 0) throw new Error(errors.join('\n'));
-    return (await page.evaluate(() => (globalThis as BenchGlobals).__benchResult)) as PageResult;
+    const result = (await page.evaluate(
+      () => (globalThis as BenchGlobals).__benchResult,
+    )) as PageResult;
+    if (!traced) return result;
+    traced = false;
+    const paints = paintTimes(await browser.stopTracing());
+    const edits = [...paints].filter(([k]) => k.startsWith('edit')).map(([, ms]) => ms);
+    return { ...result, paintMs: paints.get('open'), paintSamples: edits };
   } finally {
+    if (traced) await browser.stopTracing().catch(() => undefined);
     await page.close();
     if (!shared) await context.close();
   }
@@ -132,12 +152,19 @@ export async function main(): Promise<void> {
           }
           if (scenario === 'edit' || scenario === 'keystroke') {
             // Medians of each page's samples, then of the pages.
-            const medians = results.map((r) => median(r.samples ?? []));
-            const all = results.flatMap((r) => r.samples ?? []).sort((a, b) => a - b);
-            console.log(
-              `${scenario.padEnd(9)} ${scenario === 'edit' ? `${n} nodes` : 'expression field'}: median ${median(medians).toFixed(1)} ms ` +
+            const summary = (pick: (r: PageResult) => readonly number[] | undefined): string => {
+              const medians = results.map((r) => median(pick(r) ?? []));
+              const all = results.flatMap((r) => pick(r) ?? []).sort((a, b) => a - b);
+              return (
+                `median ${median(medians).toFixed(1)} ms ` +
                 `(pages ${Math.min(...medians).toFixed(1)}–${Math.max(...medians).toFixed(1)}), ` +
-                `p95 of all ${all[Math.floor(all.length * 0.95)]?.toFixed(1)} ms, worst ${all.at(-1)?.toFixed(1)} ms`,
+                `p95 of all ${all[Math.floor(all.length * 0.95)]?.toFixed(1)} ms, worst ${all.at(-1)?.toFixed(1)} ms`
+              );
+            };
+            console.log(
+              scenario === 'edit'
+                ? `edit      ${n} nodes: painted ${summary((r) => r.paintSamples)}; settled ${summary((r) => r.samples)}`
+                : `keystroke expression field: ${summary((r) => r.samples)}`,
             );
           } else if (scenario === 'breakdown') {
             const keys = Object.keys(results[0]?.breakdown ?? {});
@@ -163,9 +190,14 @@ export async function main(): Promise<void> {
             );
           } else {
             const ms = results.map((r) => r.ms ?? NaN);
+            const paint = results.map((r) => r.paintMs ?? NaN);
             console.log(
-              `${scenario.padEnd(6)} ${variant.padEnd(10)} ${String(n).padStart(5)} nodes: median ${median(ms).toFixed(0)} ms ` +
-                `(${Math.min(...ms).toFixed(0)}–${Math.max(...ms).toFixed(0)})` +
+              `${scenario.padEnd(6)} ${variant.padEnd(10)} ${String(n).padStart(5)} nodes: ` +
+                (TRACED.has(scenario)
+                  ? `painted median ${median(paint).toFixed(0)} ms ` +
+                    `(${Math.min(...paint).toFixed(0)}–${Math.max(...paint).toFixed(0)}), settled `
+                  : '') +
+                `median ${median(ms).toFixed(0)} ms (${Math.min(...ms).toFixed(0)}–${Math.max(...ms).toFixed(0)})` +
                 (scenario === 'first'
                   ? `, since navigation ${median(results.map((r) => r.sinceNavigation ?? NaN)).toFixed(0)} ms`
                   : '') +
