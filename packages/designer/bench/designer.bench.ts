@@ -49,7 +49,7 @@ interface PageResult {
   readonly sinceNavigation?: number;
   readonly breakdown?: Readonly<Record<string, number>>;
   /** From the page's trace (trace-paint.ts): ms to the paint of the opened flow. */
-  readonly paintMs?: number;
+  readonly paintMs?: number | undefined;
   /** From the page's trace: each edit's ms to the paint of its relayout. */
   readonly paintSamples?: readonly number[];
 }

@@ -29,7 +29,8 @@ export function paintTimes(trace: Buffer | string): Map<string, number> {
     if (!frame.name.endsWith(':frame')) continue;
     const name = frame.name.slice(0, -':frame'.length);
     // The last start before this frame (a page may open several flows under one name).
-    const start = marks.findLast((m) => m.name === `${name}:start` && m.ts <= frame.ts);
+    let start: TraceEvent | undefined;
+    for (const m of marks) if (m.name === `${name}:start` && m.ts <= frame.ts) start = m;
     if (!start) continue;
     const paints = events.filter(
       (e) =>
