@@ -1,4 +1,3 @@
-import { REDO_ICON, UNDO_ICON } from './tool-icons.ts';
 import { html, nothing, svg, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { ActionCatalog, FlowNode, Trigger } from '@millrace/engine';
 import {
@@ -57,6 +56,7 @@ import { recordLayout, recordedKey } from '../core/recorded-layout.ts';
 import type { Viewport } from '../core/viewport.ts';
 import type { DesignerStrings } from './designer-strings.ts';
 import { defineFlowPalette } from './flow-palette.ts';
+import { REDO_ICON, UNDO_ICON } from './tool-icons.ts';
 
 /** What the editing controller needs of its designer. */
 export interface EditingHost {

@@ -1,5 +1,4 @@
 import { LitElement, html, nothing, render, svg, type PropertyValues } from 'lit';
-import { FIT_ICON, ZOOM_IN_ICON, ZOOM_OUT_ICON } from './tool-icons.ts';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import {
@@ -12,6 +11,7 @@ import {
   type Trigger,
 } from '@millrace/engine';
 import { designerStyles } from '../styles/designer-styles.ts';
+import { FIT_ICON, ZOOM_IN_ICON, ZOOM_OUT_ICON, toolIconStyles } from './tool-icons.ts';
 import type { LayoutEdge, LayoutNode, LayoutResult } from '../core/layout-result.ts';
 import { boundsOf } from '../core/layout-result.ts';
 import { EDGE_LABEL_PADDING_X, PORT_RADIUS } from '../core/node-size.ts';
@@ -77,7 +77,7 @@ const ZOOM_STEP = 1.2;
  * subclass per tag name, because one class cannot be defined under two tags.
  */
 export class FlowDesignerBase extends LitElement {
-  static override styles = designerStyles;
+  static override styles = [designerStyles, toolIconStyles];
   /** Inside a `<form>` the designer submits its flow as JSON under its `name`. */
   static formAssociated = true;
 

@@ -1,4 +1,3 @@
-import { CLOSE_ICON } from './tool-icons.ts';
 import { LitElement, css, html, nothing, svg } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import {
@@ -9,6 +8,7 @@ import {
 } from '../core/palette-items.ts';
 import { nodeIconOf, type NodeIcon } from '../core/node-icon.ts';
 import { renderIcon } from './node-card.ts';
+import { CLOSE_ICON, toolIconStyles } from './tool-icons.ts';
 import { ICON_SIZE } from '../core/node-size.ts';
 
 /** Texts of the palette (the designer passes its own strings table's entries). */
@@ -34,145 +34,141 @@ export const DEFAULT_PALETTE_STRINGS: PaletteStrings = {
  * there (drops on the canvas, an edge, a container). Escape asks to close (`palette-close`).
  */
 export class FlowPalette extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      color: var(--_fg, #1d2330);
-    }
-    section {
-      display: flex;
-      flex-direction: column;
-      max-height: 100%;
-      background: var(--_card, #fff);
-      border: 1px solid var(--_border, #d9dde5);
-      border-radius: 8px;
-      box-shadow: 0 4px 16px rgba(0, 0, 0, 0.18);
-      overflow: hidden;
-    }
-    header {
-      display: flex;
-      gap: 6px;
-      align-items: center;
-      padding: 8px;
-      border-bottom: 1px solid var(--_border, #d9dde5);
-    }
-    input {
-      flex: 1;
-      min-width: 0;
-      font: inherit;
-      padding: 4px 8px;
-      color: inherit;
-      background: var(--_bg, #f7f8fa);
-      border: 1px solid var(--_border, #d9dde5);
-      border-radius: 4px;
-    }
-    .context {
-      padding: 4px 8px;
-      font-size: 12px;
-      color: var(--_muted, #5b6478);
-    }
-    .list {
-      overflow: auto;
-      padding: 4px 0 8px;
-    }
-    h3 {
-      margin: 8px 10px 2px;
-      font-size: 11px;
-      font-weight: 600;
-      text-transform: uppercase;
-      letter-spacing: 0.04em;
-      color: var(--_muted, #5b6478);
-    }
-    ul {
-      list-style: none;
-      margin: 0;
-      padding: 0;
-    }
-    button.item {
-      display: grid;
-      grid-template-columns: ${ICON_SIZE}px 1fr;
-      gap: 2px 8px;
-      align-items: center;
-      width: 100%;
-      padding: 5px 10px;
-      text-align: start;
-      font: inherit;
-      color: inherit;
-      background: none;
-      border: 0;
-      cursor: grab;
-      touch-action: none;
-    }
-    button.item:hover,
-    button.item:focus-visible {
-      background: color-mix(in srgb, var(--_accent, #3b6fd8) 12%, transparent);
-    }
-    button:focus-visible,
-    input:focus-visible {
-      outline: 2px solid var(--_accent, #3b6fd8);
-      outline-offset: -2px;
-    }
-    .title {
-      font-size: 13px;
-    }
-    .entry {
-      position: relative;
-    }
-    button.item.described {
-      padding-bottom: 20px;
-    }
-    .description {
-      position: absolute;
-      left: ${10 + ICON_SIZE + 8}px;
-      right: 10px;
-      top: 24px;
-      font-size: 11px;
-      color: var(--_muted, #5b6478);
-      pointer-events: none;
-      white-space: nowrap;
-      overflow: hidden;
-      text-overflow: ellipsis;
-    }
-    svg {
-      color: var(--_accent, #3b6fd8);
-    }
-    .icon-box {
-      fill: currentColor;
-      fill-opacity: 0.12;
-    }
-    .glyph path {
-      fill: none;
-      stroke: currentColor;
-      stroke-width: 1.6;
-      stroke-linecap: round;
-      stroke-linejoin: round;
-    }
-    .monogram {
-      fill: currentColor;
-      font-size: 11px;
-      font-weight: 600;
-    }
-    .tool-icon {
-      display: block;
-      fill: none;
-      stroke: currentColor;
-      stroke-width: 1.6;
-      stroke-linecap: round;
-    }
-    .close {
-      font: inherit;
-      color: inherit;
-      background: none;
-      border: 1px solid transparent;
-      border-radius: 4px;
-      padding: 2px 6px;
-      cursor: pointer;
-    }
-    .none {
-      padding: 8px 10px;
-      color: var(--_muted, #5b6478);
-    }
-  `;
+  static override styles = [
+    toolIconStyles,
+    css`
+      :host {
+        display: block;
+        color: var(--_fg, #1d2330);
+      }
+      section {
+        display: flex;
+        flex-direction: column;
+        max-height: 100%;
+        background: var(--_card, #fff);
+        border: 1px solid var(--_border, #d9dde5);
+        border-radius: 8px;
+        box-shadow: 0 4px 16px rgba(0, 0, 0, 0.18);
+        overflow: hidden;
+      }
+      header {
+        display: flex;
+        gap: 6px;
+        align-items: center;
+        padding: 8px;
+        border-bottom: 1px solid var(--_border, #d9dde5);
+      }
+      input {
+        flex: 1;
+        min-width: 0;
+        font: inherit;
+        padding: 4px 8px;
+        color: inherit;
+        background: var(--_bg, #f7f8fa);
+        border: 1px solid var(--_border, #d9dde5);
+        border-radius: 4px;
+      }
+      .context {
+        padding: 4px 8px;
+        font-size: 12px;
+        color: var(--_muted, #5b6478);
+      }
+      .list {
+        overflow: auto;
+        padding: 4px 0 8px;
+      }
+      h3 {
+        margin: 8px 10px 2px;
+        font-size: 11px;
+        font-weight: 600;
+        text-transform: uppercase;
+        letter-spacing: 0.04em;
+        color: var(--_muted, #5b6478);
+      }
+      ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      button.item {
+        display: grid;
+        grid-template-columns: ${ICON_SIZE}px 1fr;
+        gap: 2px 8px;
+        align-items: center;
+        width: 100%;
+        padding: 5px 10px;
+        text-align: start;
+        font: inherit;
+        color: inherit;
+        background: none;
+        border: 0;
+        cursor: grab;
+        touch-action: none;
+      }
+      button.item:hover,
+      button.item:focus-visible {
+        background: color-mix(in srgb, var(--_accent, #3b6fd8) 12%, transparent);
+      }
+      button:focus-visible,
+      input:focus-visible {
+        outline: 2px solid var(--_accent, #3b6fd8);
+        outline-offset: -2px;
+      }
+      .title {
+        font-size: 13px;
+      }
+      .entry {
+        position: relative;
+      }
+      button.item.described {
+        padding-bottom: 20px;
+      }
+      .description {
+        position: absolute;
+        left: ${10 + ICON_SIZE + 8}px;
+        right: 10px;
+        top: 24px;
+        font-size: 11px;
+        color: var(--_muted, #5b6478);
+        pointer-events: none;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      svg {
+        color: var(--_accent, #3b6fd8);
+      }
+      .icon-box {
+        fill: currentColor;
+        fill-opacity: 0.12;
+      }
+      .glyph path {
+        fill: none;
+        stroke: currentColor;
+        stroke-width: 1.6;
+        stroke-linecap: round;
+        stroke-linejoin: round;
+      }
+      .monogram {
+        fill: currentColor;
+        font-size: 11px;
+        font-weight: 600;
+      }
+      .close {
+        font: inherit;
+        color: inherit;
+        background: none;
+        border: 1px solid transparent;
+        border-radius: 4px;
+        padding: 2px 6px;
+        cursor: pointer;
+      }
+      .none {
+        padding: 8px 10px;
+        color: var(--_muted, #5b6478);
+      }
+    `,
+  ];
 
   @property({ attribute: false }) groups: readonly PaletteGroup[] = [];
   @property({ attribute: false }) strings: PaletteStrings = DEFAULT_PALETTE_STRINGS;

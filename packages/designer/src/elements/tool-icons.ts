@@ -1,4 +1,4 @@
-import { html, type TemplateResult } from 'lit';
+import { css, html, type TemplateResult } from 'lit';
 
 /**
  * The toolbar's and palette's icons, drawn as SVG strokes in the text colour. Not glyphs: the
@@ -6,6 +6,19 @@ import { html, type TemplateResult } from 'lit';
  * that met one had the browser search its fallback fonts — measured at 12–28 ms of the
  * designer's first open in Chromium on Linux, on a page that had not used them before.
  */
+
+/** The icons' styles, shared by every element that shows them. */
+export const toolIconStyles = css`
+  .tool-icon {
+    display: block;
+    margin: auto;
+    fill: none;
+    stroke: currentColor;
+    stroke-width: 1.6;
+    stroke-linecap: round;
+    stroke-linejoin: round;
+  }
+`;
 
 const icon = (d: string): TemplateResult =>
   html`<svg

@@ -423,17 +423,19 @@ export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEng
       if (disposed) return Promise.reject(new LayoutStaleError(seq, latest, 'disposed'));
       // The key comes from the flow itself: a cached or recorded layout is drawn without
       // building the ELK graph at all (core/layout-key.ts).
+      const unusable = (error: unknown): Promise<never> =>
+        Promise.reject(
+          new LayoutFailedError('The flow could not be turned into a layout graph.', {
+            cause: error,
+          }),
+        );
       let index: FlowIndex;
       let key: string;
       try {
         index = indexFlow(flow);
         key = layoutKey(flow, catalog, undefined, index);
       } catch (error) {
-        return Promise.reject(
-          new LayoutFailedError('The flow could not be turned into a layout graph.', {
-            cause: error,
-          }),
-        );
+        return unusable(error);
       }
       const hit = cache.get(key);
       if (hit) return Promise.resolve(hit);
@@ -448,11 +450,7 @@ export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEng
       try {
         prepared = { graph: buildLayoutGraph(flow, catalog, undefined, index), key };
       } catch (error) {
-        return Promise.reject(
-          new LayoutFailedError('The flow could not be turned into a layout graph.', {
-            cause: error,
-          }),
-        );
+        return unusable(error);
       }
       return new Promise<LayoutResult>((resolve, reject) => {
         const waiter: Waiter = { seq, resolve, reject };

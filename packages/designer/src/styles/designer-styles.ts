@@ -108,15 +108,6 @@ export const designerStyles = css`
     outline: 2px solid var(--_accent);
     outline-offset: 1px;
   }
-  .tool-icon {
-    display: block;
-    margin: auto;
-    fill: none;
-    stroke: currentColor;
-    stroke-width: 1.6;
-    stroke-linecap: round;
-    stroke-linejoin: round;
-  }
   .empty {
     padding: var(--flow-designer-space, 12px);
     color: var(--_muted);
