@@ -319,8 +319,11 @@ export class FlowDesignerBase extends LitElement {
       if (previous?.id !== this.flow?.id) this.fitPending = true;
     }
     // The layout request goes first: the worker lays out while validation runs here.
+    // A layout known at once (cached, or recorded in the flow) is drawn in this very update.
     if (changed.has('flow') || changed.has('catalog') || changed.has('layoutEngine')) {
-      this.pendingLayout = this.relayout();
+      const flow = this.flow;
+      const known = flow && this.engine().peek?.(flow, this.catalog);
+      this.pendingLayout = known ? this.drawLayout(flow, known) : this.relayout();
     }
     if (changed.has('flow') || changed.has('catalog') || changed.has('diagnostics')) {
       this.validation.schedule();
@@ -399,6 +402,10 @@ export class FlowDesignerBase extends LitElement {
     return this.timelineOpen ? html`<div class="timeline-slot"></div>` : nothing;
   }
 
+  private engine(): LayoutEngine {
+    return this.layoutEngine ?? (this.ownEngine ??= createLayoutEngine({ shared: true }));
+  }
+
   /** Lays the flow out again; resolves when the new layout is drawn (or superseded). */
   async relayout(): Promise<void> {
     const flow = this.flow;
@@ -406,18 +413,10 @@ export class FlowDesignerBase extends LitElement {
       this.layout = undefined;
       return;
     }
-    const engine = this.layoutEngine ?? (this.ownEngine ??= createLayoutEngine({ shared: true }));
     try {
-      const result = await engine.layout(flow, this.catalog);
+      const result = await this.engine().layout(flow, this.catalog);
       if (flow !== this.flow) return;
-      // Fitted before the layout's first render, so the cards are drawn once, at the zoom
-      // (and level of detail) they are first seen at.
-      if (this.fitPending && this.viewer.openBeforeRender(result)) this.fitPending = false;
-      this.layout = result;
-      this.layoutError = false;
-      await this.updateComplete;
-      // The layout travels with the flow (`ui.layout`), so a saved flow reopens without ELK.
-      if (flow === this.flow) this.editing.recordLayout(result);
+      await this.drawLayout(flow, result);
     } catch (error) {
       if (isLayoutStale(error)) return;
       if (flow !== this.flow) return;
@@ -428,6 +427,18 @@ export class FlowDesignerBase extends LitElement {
         new CustomEvent('layout-error', { bubbles: true, composed: true, detail: { error } }),
       );
     }
+  }
+
+  /** Draws the layout of `flow` (the current flow); resolves once it is drawn and recorded. */
+  private async drawLayout(flow: FlowLike, result: LayoutResult): Promise<void> {
+    // Fitted before the layout's first render, so the cards are drawn once, at the zoom
+    // (and level of detail) they are first seen at.
+    if (this.fitPending && this.viewer.openBeforeRender(result)) this.fitPending = false;
+    this.layout = result;
+    this.layoutError = false;
+    await this.updateComplete;
+    // The layout travels with the flow (`ui.layout`), so a saved flow reopens without ELK.
+    if (flow === this.flow) this.editing.recordLayout(result);
   }
 
   /** Zooms and pans so the whole flow is visible. */

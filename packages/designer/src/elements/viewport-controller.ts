@@ -22,6 +22,11 @@ import { MINIMAP_MARGIN, MINIMAP_SIZE, placeMinimapFrame } from './minimap-view.
  * to lay out and paint. The cards keep their accessible names.
  */
 export const FAR_ZOOM = 0.45;
+/**
+ * The toolbar's height with the default styles (12px padding, 28px buttons, 1px border): only
+ * an estimate for the opening view before the first render (see openBeforeRender).
+ */
+const TOOLBAR_HEIGHT = 53;
 /** How long the zoom must stay on one side of FAR_ZOOM before the cards are re-rendered. */
 const FAR_SETTLE_MS = 200;
 
@@ -49,6 +54,8 @@ export class ViewportController implements ReactiveController {
   private window: Rect | undefined;
   private readonly gesture = createPanZoomGesture();
   private observed: Element | undefined;
+  /** The view is an opening view for an estimated canvas size, not yet seen. */
+  private provisional = false;
   private readonly resizeObserver =
     typeof ResizeObserver === 'undefined'
       ? undefined
@@ -57,6 +64,13 @@ export class ViewportController implements ReactiveController {
           if (box.width === 0 && box.height === 0) return;
           const resized = this.size?.width !== box.width || this.size.height !== box.height;
           this.size = { width: box.width, height: box.height };
+          const layout = this.host.layout();
+          if (this.provisional && resized && layout) {
+            // The opening view was set for an estimated size (before the canvas existed): set
+            // again for the real one. Notified before the frame's paint, so never seen.
+            this.set(this.opening(layout, box.width, box.height));
+          }
+          this.provisional = false;
           this.updateMinimapFrame();
           if (resized && this.window) {
             this.window = undefined;
@@ -98,6 +112,7 @@ export class ViewportController implements ReactiveController {
   /** Applies a view as one attribute write: cards are not re-rendered while panning. */
   set(view: Viewport): void {
     this.view = view;
+    this.provisional = false;
     this.follow(view);
     const far = view.zoom < FAR_ZOOM;
     // The class hides the details at once; the cards are re-rendered with or without them
@@ -135,15 +150,27 @@ export class ViewportController implements ReactiveController {
 
   /**
    * Sets the opening view of a layout before its first render (so the cards are drawn once, at
-   * the zoom and level of detail they are first seen at). False while the canvas has no size.
+   * the zoom and level of detail they are first seen at). The canvas's size is the one the
+   * ResizeObserver keeps; before there is a canvas it is estimated from the host's box (a cheap
+   * measure: the shadow tree is not drawn yet) and corrected by the first resize notification,
+   * before the paint. No forced layout of the designer itself. False while there is no size.
    */
   openBeforeRender(layout: LayoutResult): boolean {
-    const size = this.measure();
+    const size = this.size ?? (this.canvas() ? this.measure() : this.estimate());
+    this.provisional = true;
     if (!size || size.width <= 0 || size.height <= 0) return false;
+    this.size = size;
     this.view = this.opening(layout, size.width, size.height);
     this.window = undefined;
     this.farCards = this.view.zoom < FAR_ZOOM;
     return true;
+  }
+
+  /** The canvas's size before it exists: the host's box without the toolbar. */
+  private estimate(): { width: number; height: number } | undefined {
+    const box = this.host.element.getBoundingClientRect();
+    if (box.width <= 0 || box.height <= 0) return undefined;
+    return { width: box.width, height: Math.max(box.height - TOOLBAR_HEIGHT, 1) };
   }
 
   openAtStart(): void {

@@ -72,6 +72,12 @@ export interface LayoutEngine {
    * request was issued meanwhile, or `LayoutFailedError` when ELK failed.
    */
   layout(flow: FlowDefinition | unknown, catalog?: ActionCatalog): Promise<LayoutResult>;
+  /**
+   * The layout of a flow when it is known without ELK (in the cache, or recorded in the flow for
+   * its structure), synchronously; undefined otherwise (then `layout()` computes it, or reports
+   * why it cannot). Optional for engines a host writes itself.
+   */
+  peek?(flow: FlowDefinition | unknown, catalog?: ActionCatalog): LayoutResult | undefined;
   /** Resolves when ELK is loaded and has run once (the engine starts this by itself). */
   warmUp(): Promise<void>;
   /** Stops the worker; pending requests reject as stale (reason `disposed`). */
@@ -81,6 +87,14 @@ export interface LayoutEngine {
   /** Layouts ELK was asked for so far (cache hits and recorded layouts are not counted). */
   readonly requests: number;
   readonly cache: LayoutCache;
+}
+
+/** A flow with its index and layout key (the key is the costly part of a cache check). */
+interface Keyed {
+  readonly flow: unknown;
+  readonly catalog: ActionCatalog | undefined;
+  readonly index: FlowIndex;
+  readonly key: string;
 }
 
 interface Backend {
@@ -323,6 +337,30 @@ export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEng
   let running: Job | undefined;
   let waiting: Job | undefined;
   let requests = 0;
+  // The key of the flow last asked about, until the end of the task: `peek()` then `layout()`
+  // of one flow (the designer's update) compute it once; a flow changed in place later is keyed
+  // again.
+  let lastKeyed: Keyed | undefined;
+  const keyed = (flow: unknown, catalog: ActionCatalog | undefined): Keyed => {
+    if (lastKeyed && lastKeyed.flow === flow && lastKeyed.catalog === catalog) return lastKeyed;
+    const index = indexFlow(flow);
+    // The key comes from the flow itself: a cached or recorded layout is drawn without
+    // building the ELK graph at all (core/layout-key.ts).
+    const entry: Keyed = { flow, catalog, index, key: layoutKey(flow, catalog, undefined, index) };
+    if (!lastKeyed) queueMicrotask(() => (lastKeyed = undefined));
+    lastKeyed = entry;
+    return entry;
+  };
+  const known = ({ flow, key }: Keyed): LayoutResult | undefined => {
+    const hit = cache.get(key);
+    if (hit) return hit;
+    // The flow carries its layout for this structure (`ui.layout`): drawn without ELK.
+    const recorded = recordedLayout(flow, key);
+    if (!recorded) return undefined;
+    const result = { ...recorded, key };
+    cache.set(key, result);
+    return result;
+  };
 
   const fallBack = (reason: unknown): void => {
     if (backend === mainThread) return;
@@ -418,34 +456,32 @@ export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEng
       return requests;
     },
     cache,
+    peek(flow, catalog) {
+      if (disposed) return undefined;
+      try {
+        return known(keyed(flow, catalog));
+      } catch {
+        return undefined;
+      }
+    },
     layout(flow, catalog) {
       const seq = ++latest;
       if (disposed) return Promise.reject(new LayoutStaleError(seq, latest, 'disposed'));
-      // The key comes from the flow itself: a cached or recorded layout is drawn without
-      // building the ELK graph at all (core/layout-key.ts).
       const unusable = (error: unknown): Promise<never> =>
         Promise.reject(
           new LayoutFailedError('The flow could not be turned into a layout graph.', {
             cause: error,
           }),
         );
-      let index: FlowIndex;
-      let key: string;
+      let entry: Keyed;
       try {
-        index = indexFlow(flow);
-        key = layoutKey(flow, catalog, undefined, index);
+        entry = keyed(flow, catalog);
       } catch (error) {
         return unusable(error);
       }
-      const hit = cache.get(key);
+      const { index, key } = entry;
+      const hit = known(entry);
       if (hit) return Promise.resolve(hit);
-      // The flow carries its layout for this structure (`ui.layout`): drawn without ELK.
-      const recorded = recordedLayout(flow, key);
-      if (recorded) {
-        const result = { ...recorded, key };
-        cache.set(key, result);
-        return Promise.resolve(result);
-      }
       let prepared: PreparedLayout;
       try {
         prepared = { graph: buildLayoutGraph(flow, catalog, undefined, index), key };

@@ -419,6 +419,36 @@ describe('<flow-designer> editing', () => {
     expect(fresh.requests).to.equal(1);
   });
 
+  it('draws a flow carrying its layout in its first update, at the opening view of the real canvas', async () => {
+    // A toolbar taller than the default: the size estimated before the first render is wrong.
+    const style = 'width: 900px; height: 580px; --flow-designer-space: 30px';
+    const changes: FlowChangeDetail[] = [];
+    const laidOut = await fixture<FlowDesignerBase>(
+      html`<flow-designer
+        style=${style}
+        .layoutEngine=${createLayoutEngine({ mainThread: true, cache: createLayoutCache() })}
+        .flow=${chain()}
+        @flow-change=${(e: CustomEvent<FlowChangeDetail>) => changes.push(e.detail)}
+      ></flow-designer>`,
+    );
+    await laidOut.layoutComplete;
+    await waitUntil(() => changes.length > 0, 'layout recorded');
+    const saved = JSON.parse(JSON.stringify(changes[0]!.flow)) as FlowDefinition;
+
+    const fresh = createLayoutEngine({ mainThread: true, cache: createLayoutCache() });
+    const reopened = await fixture<FlowDesignerBase>(
+      html`<flow-designer style=${style} .layoutEngine=${fresh} .flow=${saved}></flow-designer>`,
+    );
+    // fixture() awaited the first update only: the cards are in it.
+    expect(root(reopened).querySelectorAll('g.node')).to.have.length(4);
+    expect(fresh.requests).to.equal(0);
+    // Corrected by the first resize notification, before the paint.
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    expect(reopened.view).to.deep.equal(laidOut.view);
+    const canvas = root(reopened).querySelector('svg.canvas')!.getBoundingClientRect();
+    expect(canvas.height, 'toolbar taller than the estimate').to.be.below(580 - 53);
+  });
+
   it('opens the property panel of a clicked step; its edits are undoable; Escape closes it', async () => {
     const el = await designer(chain());
     card(el, 'ok').dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
