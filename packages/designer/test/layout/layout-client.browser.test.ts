@@ -5,6 +5,7 @@ import {
   preloadLayout,
   type LayoutEngine,
 } from '../../src/layout/layout-client.ts';
+import { recordLayout } from '../../src/core/recorded-layout.ts';
 import { LayoutStaleError, isLayoutStale } from '../../src/layout/layout-errors.ts';
 import { branchFlow, everyKindFlow } from './layout-fixtures.ts';
 import { generateFlow } from '../../bench/layout-flows.ts';
@@ -86,6 +87,28 @@ describe('layout engine (worker client)', () => {
       },
     });
     expect(await other.layout(branchFlow())).to.equal(first);
+  });
+
+  it('peeks synchronously at a cached or recorded layout, and at nothing else', async () => {
+    const engine = make({ mainThread: true });
+    expect(engine.peek!(branchFlow()), 'not laid out yet').to.equal(undefined);
+    expect(engine.peek!({ nodes: 'not a flow' }), 'unusable: layout() says why').to.equal(
+      undefined,
+    );
+    const first = await engine.layout(branchFlow());
+    expect(engine.peek!({ ...branchFlow(), name: 'Renamed' })).to.equal(first);
+    const longer = {
+      ...branchFlow(),
+      nodes: [...branchFlow().nodes, { id: 'extra', type: 'log' }],
+    };
+    expect(engine.peek!(longer), 'another structure').to.equal(undefined);
+    // A fresh engine with its own cache: the layout recorded in the flow answers.
+    const recorded = recordLayout(branchFlow(), first.key, first).flow;
+    const fresh = make({ mainThread: true });
+    const peeked = fresh.peek!(recorded);
+    expect(peeked?.key).to.equal(first.key);
+    expect([...peeked!.nodes.keys()]).to.deep.equal([...first.nodes.keys()]);
+    expect(fresh.requests).to.equal(0);
   });
 
   it('falls back to the main thread when the worker factory throws', async () => {
