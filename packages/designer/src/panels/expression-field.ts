@@ -44,7 +44,7 @@ interface ShownPreview {
 const PREVIEW_CHARS = 120;
 
 const GLYPHS: Readonly<Record<ExpressionFieldDiagnostic['severity'], string>> = {
-  error: '✕',
+  error: '×',
   warning: '!',
   info: 'i',
 };

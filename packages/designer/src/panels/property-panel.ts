@@ -693,7 +693,7 @@ export class PropertyPanel extends LitElement {
 }
 
 function messageItem(d: Diagnostic): TemplateResult {
-  const glyph = d.severity === 'error' ? '✕' : d.severity === 'warning' ? '!' : 'i';
+  const glyph = d.severity === 'error' ? '×' : d.severity === 'warning' ? '!' : 'i';
   return html`<li class=${d.severity} data-severity=${d.severity} data-code=${d.code}>
     <span class="glyph" aria-hidden="true">${glyph}</span><span>${d.message}</span>
   </li>`;

@@ -146,7 +146,7 @@ export interface FieldOptions {
 }
 
 const GLYPHS: Readonly<Record<Diagnostic['severity'], string>> = {
-  error: '✕',
+  error: '×',
   warning: '!',
   info: 'i',
 };

@@ -486,8 +486,8 @@ describe('property panel: diagnostics', () => {
     const problems = $(el, '.problems');
     expect(problems.getAttribute('aria-label')).to.equal('Problems');
     expect([...problems.querySelectorAll('li')].map((li) => li.textContent!.trim())).to.deep.equal([
-      '✕Not a field.',
-      '✕The node itself.',
+      '×Not a field.',
+      '×The node itself.',
     ]);
   });
 
