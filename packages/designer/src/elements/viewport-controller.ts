@@ -157,8 +157,9 @@ export class ViewportController implements ReactiveController {
    */
   openBeforeRender(layout: LayoutResult): boolean {
     const size = this.size ?? (this.canvas() ? this.measure() : this.estimate());
-    this.provisional = true;
     if (!size || size.width <= 0 || size.height <= 0) return false;
+    // Until the canvas's first resize notification (or any other view) confirms or corrects it.
+    this.provisional = true;
     this.size = size;
     this.view = this.opening(layout, size.width, size.height);
     this.window = undefined;

@@ -5,6 +5,7 @@ import {
   preloadLayout,
   type LayoutEngine,
 } from '../../src/layout/layout-client.ts';
+import { layoutKey } from '../../src/core/layout-key.ts';
 import { recordLayout } from '../../src/core/recorded-layout.ts';
 import { LayoutStaleError, isLayoutStale } from '../../src/layout/layout-errors.ts';
 import { branchFlow, everyKindFlow } from './layout-fixtures.ts';
@@ -103,10 +104,12 @@ describe('layout engine (worker client)', () => {
     };
     expect(engine.peek!(longer), 'another structure').to.equal(undefined);
     // A fresh engine with its own cache: the layout recorded in the flow answers.
-    const recorded = recordLayout(branchFlow(), first.key, first).flow;
+    const key = layoutKey(branchFlow());
+    expect(first.key).to.equal(key);
+    const recorded = recordLayout(branchFlow(), key, first).flow;
     const fresh = make({ mainThread: true });
     const peeked = fresh.peek!(recorded);
-    expect(peeked?.key).to.equal(first.key);
+    expect(peeked?.key).to.equal(key);
     expect([...peeked!.nodes.keys()]).to.deep.equal([...first.nodes.keys()]);
     expect(fresh.requests).to.equal(0);
   });
