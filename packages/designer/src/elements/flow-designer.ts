@@ -1,50 +1,22 @@
-import { LitElement, html, nothing, render, svg, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, render, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
-import {
-  catalogMap,
-  type ActionDescriptor,
-  type ActionCatalog,
-  type Diagnostic,
-  type FlowDefinition,
-  type FlowNode,
-  type Trigger,
+import type {
+  ActionCatalog,
+  Diagnostic,
+  FlowDefinition,
+  FlowNode,
+  Trigger,
 } from '@millrace/engine';
 import { designerStyles } from '../styles/designer-styles.ts';
-import { FIT_ICON, ZOOM_IN_ICON, ZOOM_OUT_ICON, toolIconStyles } from './tool-icons.ts';
-import type { LayoutEdge, LayoutNode, LayoutResult } from '../core/layout-result.ts';
+import { toolIconStyles } from './tool-icons.ts';
+import type { LayoutResult } from '../core/layout-result.ts';
 import { boundsOf } from '../core/layout-result.ts';
-import { EDGE_LABEL_PADDING_X, PORT_RADIUS } from '../core/node-size.ts';
-import {
-  arrowHeadPath,
-  clipText,
-  edgePath,
-  indexFlow,
-  trimEnd,
-  trimStart,
-  viewportTransform,
-} from '../core/canvas-geometry.ts';
-import { renderNodeCard } from './node-card.ts';
-import { nodeIconOf, type IconOrigin } from '../core/node-icon.ts';
-import { diagnosticMarks, type DiagnosticMarks, type Mark } from '../core/diagnostic-marks.ts';
 import type { Viewport } from '../core/viewport.ts';
+import { toWorld } from '../core/viewport.ts';
 import type { IterationChoice, NodeOverlay } from '../core/run-overlay.ts';
 import type { RunInput } from '../core/run-feed.ts';
-import { DEFAULT_STRINGS, type DesignerStrings } from './designer-strings.ts';
-import { renderIterationPicker } from './iteration-picker.ts';
 import { nextFocus, type FocusDirection } from '../core/focus-graph.ts';
-import { renderOutline } from './outline-view.ts';
 import type { MinimapMode } from '../core/minimap.ts';
-import { renderMinimap } from './minimap-view.ts';
-import { standaloneSvg, svgToPng } from './image-export.ts';
-import { createLayoutEngine, type LayoutEngine } from '../layout/layout-client.ts';
-import { isLayoutStale } from '../layout/layout-errors.ts';
-import { EditingController } from './editing-controller.ts';
-import { RunOverlayController } from './run-overlay-controller.ts';
-import { FAR_ZOOM, ViewportController } from './viewport-controller.ts';
-import { ValidationController } from './validation-controller.ts';
-import { PropertyPanelHost } from './property-panel-host.ts';
-import type { PropertyRenderer } from '../panels/property-panel.ts';
 import {
   EditError,
   type EdgeRef,
@@ -52,16 +24,21 @@ import {
   type EditTarget,
   type InsertAt,
 } from '../core/flow-edit.ts';
-import { edgeRefOf } from '../core/edit-geometry.ts';
-import { toWorld } from '../core/viewport.ts';
-import { intersects, pointsBox } from '../core/render-window.ts';
-
-const ARROWS: Readonly<Record<string, FocusDirection>> = {
-  ArrowDown: 'down',
-  ArrowUp: 'up',
-  ArrowLeft: 'left',
-  ArrowRight: 'right',
-};
+import type { LayoutEngine } from '../layout/layout-client.ts';
+import { LayoutController } from './layout-controller.ts';
+import { DEFAULT_STRINGS, type DesignerStrings } from './designer-strings.ts';
+import { renderMinimap } from './minimap-view.ts';
+import { standaloneSvg, svgToPng } from './image-export.ts';
+import { renderToolbar, ZOOM_STEP } from './toolbar-view.ts';
+import { CanvasView } from './canvas-view.ts';
+import { FormAssociation } from './form-association.ts';
+import { OutlineController } from './outline-controller.ts';
+import { EditingController } from './editing-controller.ts';
+import { RunOverlayController } from './run-overlay-controller.ts';
+import { ViewportController } from './viewport-controller.ts';
+import { ValidationController } from './validation-controller.ts';
+import { PropertyPanelHost } from './property-panel-host.ts';
+import type { PropertyRenderer } from '../panels/property-panel.ts';
 
 /** The part of a flow definition this element reads so far. */
 export interface FlowLike {
@@ -69,8 +46,6 @@ export interface FlowLike {
   readonly name?: string;
   readonly nodes?: readonly unknown[];
 }
-
-const ZOOM_STEP = 1.2;
 
 /**
  * The `<flow-designer>` element. Not registered by itself: `define()` registers a fresh
@@ -151,17 +126,12 @@ export class FlowDesignerBase extends LitElement {
     timelineSlot: () => this.renderRoot.querySelector<HTMLElement>('.timeline-slot'),
   });
 
-  /** The layout drawn now. */
-  @state() protected layout: LayoutResult | undefined = undefined;
-  @state() private layoutError = false;
   /** `light`, `dark`, or unset to follow the page's prefers-color-scheme. */
   @property({ reflect: true }) theme: 'light' | 'dark' | undefined = undefined;
 
   /** Ids of the selected nodes (`selection-change` reports changes). */
   @state() private selected: readonly string[] = [];
 
-  private ownEngine: LayoutEngine | undefined;
-  private fitPending = true;
   /**
    * The overview in the corner: `auto` (the default) shows it when the flow does not fit the
    * canvas at zoom 1 — a flow that fits needs no overview, and the map would cover part of it.
@@ -173,6 +143,21 @@ export class FlowDesignerBase extends LitElement {
     layout: () => this.layout,
     minimap: () => this.minimap,
   });
+  /** The layout's life cycle: requests, known layouts drawn at once, errors (layout-controller.ts). */
+  private readonly layouts = new LayoutController({
+    element: this,
+    flow: () => this.flow,
+    catalog: () => this.catalog,
+    engine: () => this.layoutEngine,
+    viewer: this.viewer,
+    drawn: (layout) => this.editing.recordLayout(layout),
+  });
+
+  /** The layout drawn now. */
+  protected get layout(): LayoutResult | undefined {
+    return this.layouts.result;
+  }
+
   /** Diagnostics: computed after the paint unless the host gives them. */
   private readonly validation = new ValidationController({
     element: this,
@@ -180,7 +165,7 @@ export class FlowDesignerBase extends LitElement {
     catalog: () => this.catalog,
     given: () => this.diagnostics,
     validated: (diagnostics) => {
-      this.updateFormValue();
+      this.formAssoc.update();
       if (this.flow) {
         this.dispatchEvent(
           new CustomEvent('flow-validate', {
@@ -192,12 +177,14 @@ export class FlowDesignerBase extends LitElement {
       }
     },
   });
-  private pendingLayout: Promise<void> = Promise.resolve();
 
-  private readonly internals: ElementInternals | undefined =
-    typeof this.attachInternals === 'function' ? this.attachInternals() : undefined;
-  /** Set by the form when a disabled fieldset holds the designer. */
-  private formDisabled = false;
+  /** Inside a form: the flow submitted as JSON, validity from its diagnostics. */
+  private readonly formAssoc = new FormAssociation({
+    element: this,
+    flow: () => this.flow,
+    diagnostics: () => this.currentDiagnostics(),
+    flushValidation: () => this.validation.flush(),
+  });
 
   /** Editing: the session, keys, drags, palette and inline rename (editing-controller.ts). */
   private readonly editing = new EditingController({
@@ -247,6 +234,39 @@ export class FlowDesignerBase extends LitElement {
     focusNode: (id) => this.focusNode(id),
   });
 
+  /** The SVG canvas of cards and edges (canvas-view.ts). */
+  private readonly canvas = new CanvasView({
+    layout: () => this.layout,
+    flow: () => this.flow,
+    catalog: () => this.catalog,
+    diagnostics: () => this.currentDiagnostics(),
+    validationPending: () => this.validation.scheduled,
+    selection: () => this.selected,
+    editable: () => this.editable,
+    strings: () => this.text,
+    locale: () => this.timeLocale,
+    viewer: this.viewer,
+    runs: this.runs,
+    editing: this.editing,
+    select: (id, extend) => this.select(id, extend),
+    moveFocus: (from, direction) => this.moveFocus(from, direction),
+    open: (id, overlay, panel) => {
+      this.openNode(id, overlay);
+      if (panel) this.panel.open(id);
+    },
+    closePanel: () => this.panel.close(),
+    onPointerDown: (e) => this.onPointerDown(e),
+  });
+
+  /** The screen-reader outline, drawn after the paint (outline-controller.ts). */
+  private readonly outline = new OutlineController({
+    slot: () => this.renderRoot.querySelector<HTMLElement>('.outline-slot'),
+    flow: () => this.flow,
+    overlay: () => this.runs.state()?.overlay,
+    givenStrings: () => this.strings,
+    strings: () => this.text,
+  });
+
   /** Opens the property panel of a step (Enter on a card, or a click). */
   openProperties(id: string): void {
     this.panel.open(id);
@@ -267,13 +287,13 @@ export class FlowDesignerBase extends LitElement {
 
   /** False when `readonly` or disabled by its form: no editing affordance, every edit refused. */
   get editable(): boolean {
-    return !this.readonly && !this.formDisabled;
+    return !this.readonly && !this.formAssoc.disabled;
   }
 
   /** Resolves when the layout requested by the last change of `flow` or `catalog` is drawn. */
   get layoutComplete(): Promise<void> {
     return this.updateComplete
-      .then(() => this.pendingLayout)
+      .then(() => this.layouts.pending)
       .then(() => this.validation.complete)
       .then(() => this.updateComplete)
       .then(() => undefined);
@@ -286,12 +306,6 @@ export class FlowDesignerBase extends LitElement {
   /** The current pan/zoom transform. */
   get view(): Viewport {
     return this.viewer.view;
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.ownEngine?.dispose();
-    this.ownEngine = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -316,14 +330,12 @@ export class FlowDesignerBase extends LitElement {
     if (changed.has('flow')) {
       // A different flow (not an edit of this one) is fitted again once laid out.
       const previous = changed.get('flow') as FlowLike | undefined;
-      if (previous?.id !== this.flow?.id) this.fitPending = true;
+      if (previous?.id !== this.flow?.id) this.layouts.reopen();
     }
     // The layout request goes first: the worker lays out while validation runs here.
     // A layout known at once (cached, or recorded in the flow) is drawn in this very update.
     if (changed.has('flow') || changed.has('catalog') || changed.has('layoutEngine')) {
-      const flow = this.flow;
-      const known = flow && this.engine().peek?.(flow, this.catalog);
-      this.pendingLayout = known ? this.drawLayout(flow, known) : this.relayout();
+      this.layouts.request();
     }
     if (changed.has('flow') || changed.has('catalog') || changed.has('diagnostics')) {
       this.validation.schedule();
@@ -331,57 +343,9 @@ export class FlowDesignerBase extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('flow')) this.updateFormValue();
-    if ((changed as PropertyValues).has('layout') && this.layout) {
-      if (this.fitPending) {
-        this.fitPending = false;
-        this.viewer.openAtStart();
-      } else {
-        // Fitted before the render (relayout): the minimap's frame follows now.
-        this.viewer.updateMinimapFrame();
-      }
-    }
-    this.scheduleOutline();
-  }
-
-  private outlineDrawn:
-    { readonly flow: FlowLike; readonly overlay: unknown; readonly strings: unknown } | undefined;
-  private outlineScheduled = false;
-
-  /**
-   * The screen-reader outline is drawn after the canvas's paint, into its own slot: it is not
-   * seen, and for a large flow it costs a quarter of the first render (measured: 1,000 nodes,
-   * 206 → 158 ms to first paint without it in the template).
-   */
-  private scheduleOutline(): void {
-    if (this.outlineScheduled) return;
-    this.outlineScheduled = true;
-    let done = false;
-    const run = (): void => {
-      if (done) return;
-      done = true;
-      this.outlineScheduled = false;
-      this.drawOutline();
-    };
-    // When the browser is idle after the paint (a 1,000-step outline costs ~70 ms), and at the
-    // latest a moment later; a hidden page gets no animation frames, hence the timer.
-    requestAnimationFrame(() =>
-      typeof requestIdleCallback === 'function'
-        ? requestIdleCallback(run, { timeout: 200 })
-        : setTimeout(run, 0),
-    );
-    setTimeout(run, 250);
-  }
-
-  private drawOutline(): void {
-    const slot = this.renderRoot.querySelector<HTMLElement>('.outline-slot');
-    const flow = this.flow;
-    if (!slot || !flow) return;
-    const overlay = this.runs.state()?.overlay;
-    const last = this.outlineDrawn;
-    if (last?.flow === flow && last.overlay === overlay && last.strings === this.strings) return;
-    this.outlineDrawn = { flow, overlay, strings: this.strings };
-    render(renderOutline(flow as FlowDefinition, this.text, overlay), slot);
+    if (changed.has('flow')) this.formAssoc.update();
+    if ((changed as PropertyValues).has('layout')) this.layouts.afterUpdate();
+    this.outline.schedule();
   }
 
   private currentDiagnostics(): readonly Diagnostic[] {
@@ -402,43 +366,9 @@ export class FlowDesignerBase extends LitElement {
     return this.timelineOpen ? html`<div class="timeline-slot"></div>` : nothing;
   }
 
-  private engine(): LayoutEngine {
-    return this.layoutEngine ?? (this.ownEngine ??= createLayoutEngine({ shared: true }));
-  }
-
   /** Lays the flow out again; resolves when the new layout is drawn (or superseded). */
-  async relayout(): Promise<void> {
-    const flow = this.flow;
-    if (!flow) {
-      this.layout = undefined;
-      return;
-    }
-    try {
-      const result = await this.engine().layout(flow, this.catalog);
-      if (flow !== this.flow) return;
-      await this.drawLayout(flow, result);
-    } catch (error) {
-      if (isLayoutStale(error)) return;
-      if (flow !== this.flow) return;
-      this.layout = undefined;
-      this.layoutError = true;
-      // `E_LAYOUT_FAILED` with ELK's reason as its cause; the canvas says so in an alert.
-      this.dispatchEvent(
-        new CustomEvent('layout-error', { bubbles: true, composed: true, detail: { error } }),
-      );
-    }
-  }
-
-  /** Draws the layout of `flow` (the current flow); resolves once it is drawn and recorded. */
-  private async drawLayout(flow: FlowLike, result: LayoutResult): Promise<void> {
-    // Fitted before the layout's first render, so the cards are drawn once, at the zoom
-    // (and level of detail) they are first seen at.
-    if (this.fitPending && this.viewer.openBeforeRender(result)) this.fitPending = false;
-    this.layout = result;
-    this.layoutError = false;
-    await this.updateComplete;
-    // The layout travels with the flow (`ui.layout`), so a saved flow reopens without ELK.
-    if (flow === this.flow) this.editing.recordLayout(result);
+  relayout(): Promise<void> {
+    return this.layouts.relayout();
   }
 
   /** Zooms and pans so the whole flow is visible. */
@@ -664,45 +594,30 @@ export class FlowDesignerBase extends LitElement {
   // ---------------------------------------------------------------------------------------------
   // Form association
 
-  private updateFormValue(): void {
-    const internals = this.internals;
-    // Outside a form there is nothing to submit (and a 1,000-step flow takes ~15 ms to write).
-    if (!internals || typeof internals.setFormValue !== 'function' || !internals.form) return;
-    const flow = this.flow;
-    internals.setFormValue(flow === undefined ? null : JSON.stringify(flow));
-    const errors = flow ? this.currentDiagnostics().filter((d) => d.severity === 'error') : [];
-    if (errors.length > 0) internals.setValidity({ customError: true }, errors[0]!.message);
-    else internals.setValidity({});
-  }
-
   /** The form's view of the designer (form-associated custom element). */
   get form(): HTMLFormElement | null {
-    return this.internals?.form ?? null;
+    return this.formAssoc.form;
   }
 
   get validity(): ValidityState | undefined {
-    this.validation.flush();
-    return this.internals?.validity;
+    return this.formAssoc.validity;
   }
 
   get validationMessage(): string {
-    this.validation.flush();
-    return this.internals?.validationMessage ?? '';
+    return this.formAssoc.validationMessage;
   }
 
   checkValidity(): boolean {
-    this.validation.flush();
-    return this.internals?.checkValidity() ?? true;
+    return this.formAssoc.checkValidity();
   }
 
   reportValidity(): boolean {
-    this.validation.flush();
-    return this.internals?.reportValidity() ?? true;
+    return this.formAssoc.reportValidity();
   }
 
   /** Put into (or taken out of) a form: the form gets the flow from now on. */
   formAssociatedCallback(): void {
-    this.updateFormValue();
+    this.formAssoc.update();
   }
 
   formResetCallback(): void {
@@ -710,7 +625,7 @@ export class FlowDesignerBase extends LitElement {
   }
 
   formDisabledCallback(disabled: boolean): void {
-    this.formDisabled = disabled;
+    this.formAssoc.disabled = disabled;
     this.requestUpdate();
   }
 
@@ -742,56 +657,24 @@ export class FlowDesignerBase extends LitElement {
         @copy=${this.editing.onCopy}
         @cut=${this.editing.onCopy}
       >
-        <div class="top">
-          <header part="toolbar">${name}</header>
-          <span class="count">${t.nodeCount(count)}</span>
-          <span class="tools" role="toolbar">
-            ${this.editing.renderTools()}
-            <button
-              part="button zoom-out"
-              aria-label=${t.zoomOut}
-              title=${t.zoomOut}
-              @click=${() => this.zoomBy(1 / ZOOM_STEP)}
-            >
-              ${ZOOM_OUT_ICON}
-            </button>
-            <button
-              part="button zoom-in"
-              aria-label=${t.zoomIn}
-              title=${t.zoomIn}
-              @click=${() => this.zoomBy(ZOOM_STEP)}
-            >
-              ${ZOOM_IN_ICON}
-            </button>
-            <button part="button fit" aria-label=${t.fit} title=${t.fit} @click=${() => this.fit()}>
-              ${FIT_ICON}
-            </button>
-            ${
-              this.run
-                ? html`<button
-                    part="button timeline-toggle"
-                    aria-label=${t.timeline}
-                    title=${t.timeline}
-                    aria-pressed=${this.timelineOpen ? 'true' : 'false'}
-                    @click=${() => (this.timelineOpen = !this.timelineOpen)}
-                  >
-                    <svg class="timeline-icon" width="16" height="12" aria-hidden="true">
-                      <rect x="0" y="0" width="9" height="3"></rect>
-                      <rect x="4" y="4.5" width="8" height="3"></rect>
-                      <rect x="9" y="9" width="7" height="3"></rect>
-                    </svg>
-                  </button>`
-                : nothing
-            }
-          </span>
-        </div>
-        ${this.layoutError ? html`<div class="empty" role="alert">${t.layoutFailed}</div>` : nothing}
+        ${renderToolbar({
+          strings: t,
+          name,
+          count,
+          editingTools: this.editing.renderTools(),
+          zoomBy: (factor) => this.zoomBy(factor),
+          fit: () => this.fit(),
+          timeline: this.run
+            ? { open: this.timelineOpen, toggle: () => (this.timelineOpen = !this.timelineOpen) }
+            : undefined,
+        })}
+        ${this.layouts.failed ? html`<div class="empty" role="alert">${t.layoutFailed}</div>` : nothing}
         ${
-          this.layout === undefined && !this.layoutError && count > 0
+          this.layout === undefined && !this.layouts.failed && count > 0
             ? html`<div class="loading" part="loading" role="status">${t.layingOut}</div>`
             : nothing
         }
-        ${this.renderCanvas()} ${this.renderEmptyFlow(count)} ${this.editing.renderPalette()}
+        ${this.canvas.render()} ${this.renderEmptyFlow(count)} ${this.editing.renderPalette()}
         ${this.editing.renderRename()} ${this.panel.render()} ${this.renderMinimap()}
         ${this.renderTimeline()}
         <div class="sr-only" part="live" role="status" aria-live="polite">
@@ -867,201 +750,8 @@ export class FlowDesignerBase extends LitElement {
     if (!this.layout) return '';
     // Drawn apart: every card with its details (the canvas draws only what is near the view).
     const holder = document.createElement('div');
-    render(this.renderCanvas(false, false), holder);
+    render(this.canvas.render(false, false), holder);
     const canvas = holder.querySelector<SVGSVGElement>('svg.canvas');
     return canvas ? standaloneSvg(canvas, boundsOf(this.layout)) : '';
-  }
-
-  private renderCanvas(far = this.viewer.farCards, cull = true) {
-    const layout = this.layout;
-    const flow = this.flow as Parameters<typeof indexFlow>[0];
-    const byId = indexFlow(flow);
-    const marks = this.marks();
-    const overlay = this.runs.state()?.overlay;
-    const window = cull ? this.viewer.drawnWindow() : undefined;
-    // Selected cards stay drawn (focus may be on one of them).
-    const nodes = layout
-      ? [...layout.nodes.values()].filter(
-          (n) => !window || intersects(window, n) || this.selected.includes(n.id),
-        )
-      : [];
-    const edges = (layout?.edges ?? []).filter(
-      (e) => !window || intersects(window, pointsBox(e.points)),
-    );
-    return html`<svg
-      part="svg"
-      class="canvas ${this.viewer.view.zoom < FAR_ZOOM ? 'far' : ''}"
-      @wheel=${this.viewer.onWheel}
-      @pointerdown=${this.onPointerDown}
-      @pointermove=${this.viewer.onPointerMove}
-      @pointerup=${this.viewer.onPointerUp}
-      @pointercancel=${this.viewer.onPointerUp}
-    >
-      <g class="viewport" transform=${viewportTransform(this.viewer.view)}>
-        <g class="nodes">
-          ${repeat(
-            nodes,
-            (n) => n.id,
-            (n) =>
-              this.renderNode(n, byId.get(n.id), marks.nodes.get(n.id), overlay?.get(n.id), far),
-          )}
-        </g>
-        <g class="edges">
-          ${repeat(
-            edges,
-            (e) => e.id,
-            (e) => this.renderEdge(e, marks.edges.get(e.id), far),
-          )}
-        </g>
-        ${cull ? this.editing.renderCanvasLayer(layout, far, edges, new Set(nodes.map((n) => n.id))) : nothing}
-      </g>
-    </svg>`;
-  }
-
-  /** An edge; one with diagnostics is `edge-invalid` (dashed, coloured) with a tooltip. */
-  private renderEdge(e: LayoutEdge, mark: Mark | undefined, far: boolean) {
-    // Drawn from rim to rim of the port dots: the tip would cover the target's dot otherwise.
-    const points = trimStart(trimEnd(e.points, PORT_RADIUS), PORT_RADIUS);
-    const line = edgePath(points);
-    const editable = this.editable && e.kind === 'flow';
-    return svg`<g part="edge edge-${e.kind}${mark ? ' edge-invalid' : ''}" class="edge${mark ? ` edge-invalid severity-${mark.severity}` : ''}" data-edge-id=${e.id} data-from=${e.from} data-to=${e.to} data-severity=${mark?.severity ?? nothing}
-      @click=${
-        editable
-          ? (ev: MouseEvent) => {
-              ev.stopPropagation();
-              this.editing.selectEdge(edgeRefOf(e));
-            }
-          : nothing
-      }>
-      ${mark ? svg`<title>${mark.diagnostics.map((d) => d.message).join('\n')}</title>` : nothing}
-      ${mark || editable ? svg`<path class="edge-hit" d=${line}></path>` : nothing}
-      <path class="edge-line" d=${line}></path>
-      ${far ? nothing : svg`<path class="edge-arrow" d=${arrowHeadPath(points)}></path>`}
-      ${
-        e.label && !far
-          ? svg`<g part="edge-label" class="edge-label">
-              <rect x=${e.label.x} y=${e.label.y} width=${e.label.width} height=${e.label.height} rx="3"></rect>
-              <text x=${e.label.x + EDGE_LABEL_PADDING_X} y=${e.label.y + e.label.height - 4}>${clipText(e.label.text, Math.floor((e.label.width - 2 * EDGE_LABEL_PADDING_X) / 7))}</text>
-            </g>`
-          : nothing
-      }
-    </g>`;
-  }
-
-  private catalogIndex:
-    | { readonly catalog: ActionCatalog | undefined; readonly map: Map<string, ActionDescriptor> }
-    | undefined;
-
-  /** The catalog entry of a node type (the catalog indexed once per `catalog` value). */
-  private descriptorOf(type: string): ActionDescriptor | undefined {
-    let index = this.catalogIndex;
-    if (index === undefined || index.catalog !== this.catalog) {
-      index = this.catalogIndex = { catalog: this.catalog, map: catalogMap(this.catalog) };
-    }
-    return index.map.get(type);
-  }
-
-  private marksCache:
-    { flow: unknown; diagnostics: readonly Diagnostic[]; marks: DiagnosticMarks } | undefined;
-
-  /**
-   * The diagnostics as card and edge marks, grouped again when the diagnostics change (with the
-   * flow of that moment: diagnostics point into the flow they were made for; after an edit the
-   * old marks stay until the new validation, a frame later, brings new diagnostics).
-   */
-  private marks(): DiagnosticMarks {
-    const diagnostics = this.currentDiagnostics();
-    const cached = this.marksCache;
-    if (
-      cached &&
-      cached.diagnostics === diagnostics &&
-      (cached.flow === this.flow || this.validation.scheduled)
-    ) {
-      return cached.marks;
-    }
-    const marks = diagnosticMarks(this.flow, diagnostics);
-    this.marksCache = { flow: this.flow, diagnostics, marks };
-    return marks;
-  }
-
-  /** What a card's icon square shows: trigger and built-in glyphs, catalog icons, monograms. */
-  private iconOf(n: LayoutNode) {
-    if (n.kind === 'region') return undefined;
-    const where: IconOrigin = { origin: location.origin, baseUrl: document.baseURI };
-    if (n.kind === 'trigger') return nodeIconOf({ kind: 'trigger', trigger: n.type }, where);
-    const descriptor = this.descriptorOf(n.type);
-    return nodeIconOf(
-      descriptor ? { kind: 'node', type: n.type, descriptor } : { kind: 'node', type: n.type },
-      where,
-    );
-  }
-
-  /** The iteration picker of a loop card whose inside ran more than once. */
-  private renderPicker(n: LayoutNode, source: FlowNode | Trigger | undefined) {
-    if ((n.type !== 'forEach' && n.type !== 'while') || n.kind === 'region') return nothing;
-    const name = (source && 'name' in source ? source.name : undefined) ?? n.id;
-    return renderIterationPicker(n, this.runs.state()?.loops.get(n.id), {
-      strings: this.text,
-      name,
-      onStep: (step) => this.runs.stepLoop(n.id, step, name),
-    });
-  }
-
-  private renderNode(
-    n: LayoutNode,
-    source: FlowNode | Trigger | undefined,
-    mark: Mark | undefined,
-    overlay: NodeOverlay | undefined,
-    far: boolean,
-  ) {
-    return renderNodeCard(n, {
-      strings: this.text,
-      source,
-      icon: this.iconOf(n),
-      ports: this.layout?.ports.get(n.id),
-      mark,
-      overlay,
-      hasRun: this.runs.view !== undefined,
-      selected: this.selected.includes(n.id),
-      far,
-      locale: this.timeLocale,
-      extra: this.renderPicker(n, source),
-      onClick: (e: MouseEvent) => {
-        // The canvas handles clicks on its background; a node click ends here.
-        e.stopPropagation();
-        // The click that ends a drag (a move, a connection) is not a click.
-        if (this.editing.consumeDragClick()) return;
-        if (e.detail === 2) {
-          this.editing.startRename(n.id.startsWith('trigger:') ? n.id.slice(8) : n.id);
-          return;
-        }
-        const extend = e.shiftKey || e.metaKey || e.ctrlKey;
-        this.select(n.id, extend);
-        this.openNode(n.id, overlay);
-        if (!extend && n.kind !== 'region') this.panel.open(n.id);
-      },
-      onKeydown: (e: KeyboardEvent) => {
-        if (e.key === 'Enter' || e.key === ' ') {
-          e.preventDefault();
-          e.stopPropagation();
-          this.select(n.id, false);
-          this.openNode(n.id, overlay);
-          if (e.key === 'Enter') this.panel.open(n.id);
-          return;
-        }
-        if (e.key === 'Escape') {
-          e.stopPropagation();
-          // Escape closes the open panel first, then clears the selection.
-          if (!this.panel.close()) this.select(undefined, false);
-          return;
-        }
-        const direction = ARROWS[e.key];
-        if (direction) {
-          e.preventDefault();
-          e.stopPropagation();
-          this.moveFocus(n.id, direction);
-        }
-      },
-    });
   }
 }

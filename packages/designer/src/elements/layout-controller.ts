@@ -1,0 +1,114 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ActionCatalog } from '@millrace/engine';
+import type { LayoutResult } from '../core/layout-result.ts';
+import { createLayoutEngine, type LayoutEngine } from '../layout/layout-client.ts';
+import { isLayoutStale } from '../layout/layout-errors.ts';
+import type { ViewportController } from './viewport-controller.ts';
+
+/** What the layout's life cycle reads from the designer element. */
+export interface LayoutHost {
+  readonly element: ReactiveControllerHost & HTMLElement;
+  readonly flow: () => object | undefined;
+  readonly catalog: () => ActionCatalog | undefined;
+  /** The host's engine (`layoutEngine`); without one the designer makes its own. */
+  readonly engine: () => LayoutEngine | undefined;
+  readonly viewer: ViewportController;
+  /** The layout of the current flow is drawn: record it in the flow (`ui.layout`). */
+  readonly drawn: (layout: LayoutResult) => void;
+}
+
+/**
+ * The layout of the designer's flow: requested from the engine when the flow changes, drawn in
+ * the same update when known at once (`peek`: cached, or recorded in the flow), else when the
+ * engine answers; a new flow opens at its start (see ViewportController). The element renders
+ * `result` (the property `layout` of its updates) and `failed`.
+ */
+export class LayoutController implements ReactiveController {
+  /** The layout drawn now. */
+  result: LayoutResult | undefined = undefined;
+  /** The last layout request failed (`layout-error` was dispatched). */
+  failed = false;
+  /** Resolves when the last requested layout is drawn (or superseded, or failed). */
+  pending: Promise<void> = Promise.resolve();
+  private openPending = true;
+  private own: LayoutEngine | undefined;
+
+  constructor(private readonly host: LayoutHost) {
+    host.element.addController(this);
+  }
+
+  hostDisconnected(): void {
+    this.own?.dispose();
+    this.own = undefined;
+  }
+
+  /** The next layout is of another flow: open it at its start, not where this one was. */
+  reopen(): void {
+    this.openPending = true;
+  }
+
+  /** Requests the layout of the current flow (from `willUpdate`: known layouts draw at once). */
+  request(): void {
+    const flow = this.host.flow();
+    const known = flow && this.engine().peek?.(flow, this.host.catalog());
+    this.pending = known ? this.draw(flow, known) : this.relayout();
+  }
+
+  /** After an update that drew a new layout: the opening view, or the minimap's frame. */
+  afterUpdate(): void {
+    if (!this.result) return;
+    if (this.openPending) {
+      this.openPending = false;
+      this.host.viewer.openAtStart();
+    } else {
+      // Fitted before the render (relayout): the minimap's frame follows now.
+      this.host.viewer.updateMinimapFrame();
+    }
+  }
+
+  /** Lays the flow out again; resolves when the new layout is drawn (or superseded). */
+  async relayout(): Promise<void> {
+    const flow = this.host.flow();
+    if (!flow) {
+      this.set(undefined, false);
+      return;
+    }
+    try {
+      const result = await this.engine().layout(flow, this.host.catalog());
+      if (flow !== this.host.flow()) return;
+      await this.draw(flow, result);
+    } catch (error) {
+      if (isLayoutStale(error)) return;
+      if (flow !== this.host.flow()) return;
+      this.set(undefined, true);
+      // `E_LAYOUT_FAILED` with ELK's reason as its cause; the canvas says so in an alert.
+      this.host.element.dispatchEvent(
+        new CustomEvent('layout-error', { bubbles: true, composed: true, detail: { error } }),
+      );
+    }
+  }
+
+  private engine(): LayoutEngine {
+    return this.host.engine() ?? (this.own ??= createLayoutEngine({ shared: true }));
+  }
+
+  /** Draws the layout of `flow` (the current flow); resolves once it is drawn and recorded. */
+  private async draw(flow: object, result: LayoutResult): Promise<void> {
+    // Fitted before the layout's first render, so the cards are drawn once, at the zoom
+    // (and level of detail) they are first seen at.
+    if (this.openPending && this.host.viewer.openBeforeRender(result)) this.openPending = false;
+    this.set(result, false);
+    await this.host.element.updateComplete;
+    // The layout travels with the flow (`ui.layout`), so a saved flow reopens without ELK.
+    if (flow === this.host.flow()) this.host.drawn(result);
+  }
+
+  private set(result: LayoutResult | undefined, failed: boolean): void {
+    const old = this.result;
+    this.result = result;
+    this.failed = failed;
+    // As a property of the element's update (`changed.has('layout')`), also inside willUpdate.
+    if (old !== result) this.host.element.requestUpdate('layout', old);
+    else this.host.element.requestUpdate();
+  }
+}
