@@ -34,20 +34,17 @@ import {
   parseClipboard,
   pasteFragment,
 } from '../core/clipboard.ts';
-import { canConnect } from '../core/connect-rules.ts';
 import { editCommandOf } from '../core/edit-keymap.ts';
 import {
-  cardAt,
-  dropTargetAt,
   edgeRefOf,
   insertAtEdge,
   insertionAfter,
   insertionAtEnd,
-  nodesInRect,
   openPorts,
   polylineMidpoint,
 } from '../core/edit-geometry.ts';
-import { createPointerDrag, type DragPoint, type PointerDrag } from '../core/pointer-drag.ts';
+import type { DragPoint } from '../core/pointer-drag.ts';
+import { EditGestures } from './edit-gestures.ts';
 import { createNode, createTrigger } from '../core/new-node.ts';
 import { allNodeIds, locate } from '../core/flow-graphs.ts';
 import { paletteGroups, type PaletteItem } from '../core/palette-items.ts';
@@ -80,25 +77,6 @@ export interface EditingHost {
 /** The page-wide clipboard: paste between designers works without clipboard permission. */
 let pageClipboard: string | undefined;
 
-type DragState =
-  | { readonly kind: 'palette'; readonly item: PaletteItem; at?: DragPoint; target?: InsertAt }
-  | { readonly kind: 'move'; readonly ids: readonly string[]; at?: DragPoint; target?: InsertAt }
-  | {
-      readonly kind: 'connect';
-      readonly from: string;
-      readonly port: string;
-      readonly origin: DragPoint;
-      at?: DragPoint;
-      to?: string | undefined;
-      refusal?: string | undefined;
-    }
-  | {
-      readonly kind: 'lasso';
-      readonly origin: DragPoint;
-      at?: DragPoint;
-      readonly extend: boolean;
-    };
-
 function isTextField(target: EventTarget | undefined): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target.isContentEditable) return true;
@@ -127,10 +105,9 @@ export class EditingController implements ReactiveController {
   renaming: EditTarget | undefined;
   /** The last edit or refusal, for the live region. */
   announcement = '';
-  private drag: DragState | undefined;
-  private readonly pointer: PointerDrag;
   private pendingPaste: ReturnType<typeof setTimeout> | undefined;
-  private dragEnded = false;
+  /** Palette drags, moves, connections and the lasso (edit-gestures.ts). */
+  private readonly gestures: EditGestures;
   /** The layout whose "+" buttons are drawn, and the one waiting for its frame. */
   private affordancesFor: LayoutResult | undefined;
   private affordancesPending: LayoutResult | undefined;
@@ -151,21 +128,30 @@ export class EditingController implements ReactiveController {
         ),
       changed: (detail) => this.changed(detail),
     });
-    this.pointer = createPointerDrag({});
+    this.gestures = new EditGestures({
+      element: host.element,
+      flow: () => host.flow(),
+      catalog: () => host.catalog(),
+      editable: () => host.editable(),
+      layout: () => host.layout(),
+      viewport: () => host.viewport(),
+      selection: () => host.selection(),
+      setSelection: (ids) => host.setSelection(ids),
+      toCanvas: (x, y) => host.toCanvas(x, y),
+      nameOf: (id) => this.nameOf(id),
+      dropped: (item, target) => {
+        if (item.kind === 'trigger') this.addTrigger(item.type as Trigger['kind']);
+        else this.insert(item.type, target);
+        this.paletteAt = undefined;
+      },
+      move: (ids, at) => void this.move(ids, at),
+      connect: (edge) => void this.connect(edge),
+    });
   }
 
-  hostConnected(): void {
-    window.addEventListener('pointermove', this.onWindowMove);
-    window.addEventListener('pointerup', this.onWindowUp);
-    window.addEventListener('pointercancel', this.onWindowCancel);
-  }
+  hostConnected(): void {}
 
   hostDisconnected(): void {
-    window.removeEventListener('pointermove', this.onWindowMove);
-    window.removeEventListener('pointerup', this.onWindowUp);
-    window.removeEventListener('pointercancel', this.onWindowCancel);
-    this.pointer.cancel();
-    this.drag = undefined;
     clearTimeout(this.pendingPaste);
   }
 
@@ -568,177 +554,24 @@ export class EditingController implements ReactiveController {
   }
 
   // ------------------------------------------------------------------------------------------
-  // Pointer: palette drags, moving cards, connecting ports, the lasso
+  // Pointer: palette drags, moving cards, connecting ports, the lasso (edit-gestures.ts)
 
   /** A drag from the palette starts (its `palette-drag-start`). */
   onPaletteDrag = (
     e: CustomEvent<{ item: PaletteItem; pointerId: number; clientX: number; clientY: number }>,
-  ): void => {
-    const { item, pointerId, clientX, clientY } = e.detail;
-    this.beginDrag({ kind: 'palette', item }, pointerId, clientX, clientY);
-  };
+  ): void => this.gestures.paletteDrag(e.detail);
 
   /**
    * A pointer down on the canvas: on an output port it starts a connection, on a card a move,
    * with shift on the background a lasso. True when editing took the pointer (no pan).
    */
   pointerDown(e: PointerEvent): boolean {
-    if (e.pointerType === 'mouse' && e.button !== 0) return false;
-    const el = e.target as Element;
-    const port = el.closest('.port-out');
-    const card = el.closest('g.node');
-    const id = card?.getAttribute('data-node-id') ?? undefined;
-    if (this.host.editable() && port && id !== undefined && !id.startsWith('trigger:')) {
-      const at = this.host.toCanvas(e.clientX, e.clientY);
-      if (!at) return false;
-      this.beginDrag(
-        { kind: 'connect', from: id, port: port.getAttribute('data-port') ?? 'out', origin: at },
-        e.pointerId,
-        e.clientX,
-        e.clientY,
-      );
-      e.stopPropagation();
-      return true;
-    }
-    if (
-      this.host.editable() &&
-      card &&
-      id !== undefined &&
-      !id.startsWith('trigger:') &&
-      !el.closest('.picker')
-    ) {
-      const selected = this.host.selection();
-      const ids = selected.includes(id) ? selected : [id];
-      this.beginDrag({ kind: 'move', ids }, e.pointerId, e.clientX, e.clientY);
-      return false;
-    }
-    if (!card && e.shiftKey) {
-      const at = this.host.toCanvas(e.clientX, e.clientY);
-      if (!at) return false;
-      this.beginDrag(
-        { kind: 'lasso', origin: at, extend: e.ctrlKey || e.metaKey },
-        e.pointerId,
-        e.clientX,
-        e.clientY,
-      );
-      return true;
-    }
-    return false;
-  }
-
-  private beginDrag(state: DragState, pointerId: number, clientX: number, clientY: number): void {
-    this.drag = state;
-    this.pointer.update({
-      onStart: () => this.host.element.requestUpdate(),
-      onMove: (p) => this.dragMove(p),
-      onDrop: (p) => this.dragDrop(p),
-      onClick: () => {
-        this.drag = undefined;
-      },
-      onCancel: () => {
-        this.drag = undefined;
-        this.host.element.requestUpdate();
-      },
-    });
-    this.pointer.down(pointerId, { x: clientX, y: clientY });
-  }
-
-  /** True while a drag started (the canvas then suppresses its click). */
-  get dragging(): boolean {
-    return this.pointer.started;
-  }
-
-  private onWindowMove = (e: PointerEvent): void => {
-    if (!this.pointer.active) return;
-    this.pointer.move(e.pointerId, { x: e.clientX, y: e.clientY });
-  };
-
-  private onWindowUp = (e: PointerEvent): void => {
-    if (!this.pointer.active) return;
-    this.pointer.up(e.pointerId, { x: e.clientX, y: e.clientY });
-  };
-
-  private onWindowCancel = (): void => {
-    this.pointer.cancel();
-  };
-
-  private tolerance(): number {
-    return 12 / this.host.viewport().zoom;
-  }
-
-  private dragMove(client: DragPoint): void {
-    const drag = this.drag;
-    const layout = this.host.layout();
-    const flow = this.host.flow();
-    if (!drag || !layout || !flow) return;
-    const at = this.host.toCanvas(client.x, client.y);
-    if (!at) return;
-    drag.at = at;
-    if (drag.kind === 'palette' || drag.kind === 'move') {
-      drag.target = dropTargetAt(
-        layout,
-        at,
-        this.tolerance(),
-        new Set(drag.kind === 'move' ? drag.ids : []),
-      );
-    } else if (drag.kind === 'connect') {
-      const card = cardAt(layout, at);
-      drag.to = card && card.kind !== 'trigger' ? card.id : undefined;
-      if (drag.to !== undefined) {
-        const check = canConnect(
-          flow,
-          { from: drag.from, to: drag.to, port: drag.port },
-          this.host.catalog(),
-        );
-        drag.refusal = check.ok ? undefined : check.message;
-      } else drag.refusal = undefined;
-    }
-    this.host.element.requestUpdate();
+    return this.gestures.pointerDown(e);
   }
 
   /** True once, right after a drag ended: the click that ends it is not a click. */
   consumeDragClick(): boolean {
-    const ended = this.dragEnded;
-    this.dragEnded = false;
-    return ended;
-  }
-
-  private dragDrop(client: DragPoint): void {
-    this.dragEnded = true;
-    setTimeout(() => (this.dragEnded = false), 0);
-    this.dragMove(client);
-    const drag = this.drag;
-    this.drag = undefined;
-    this.host.element.requestUpdate();
-    const layout = this.host.layout();
-    if (!drag || !layout) return;
-    switch (drag.kind) {
-      case 'palette':
-        if (!drag.at) return;
-        if (drag.item.kind === 'trigger') this.addTrigger(drag.item.type as Trigger['kind']);
-        else this.insert(drag.item.type, drag.target);
-        this.paletteAt = undefined;
-        return;
-      case 'move':
-        if (drag.target) this.move(drag.ids, drag.target);
-        return;
-      case 'connect':
-        if (drag.to !== undefined) this.connect({ from: drag.from, to: drag.to, port: drag.port });
-        return;
-      case 'lasso': {
-        if (!drag.at) return;
-        const r = {
-          x: Math.min(drag.origin.x, drag.at.x),
-          y: Math.min(drag.origin.y, drag.at.y),
-          width: Math.abs(drag.at.x - drag.origin.x),
-          height: Math.abs(drag.at.y - drag.origin.y),
-        };
-        const ids = nodesInRect(layout, r);
-        this.host.setSelection(
-          drag.extend ? [...new Set([...this.host.selection(), ...ids])] : ids,
-        );
-      }
-    }
+    return this.gestures.consumeDragClick();
   }
 
   /** A click on an edge selects it (Delete then removes it). */
@@ -867,9 +700,7 @@ export class EditingController implements ReactiveController {
       );
     }
     const t = this.host.strings();
-    const drag = this.drag;
-    const target =
-      drag && (drag.kind === 'palette' || drag.kind === 'move') ? drag.target : undefined;
+    const target = this.gestures.dropTarget;
     const plus = (x: number, y: number, at: InsertAt, cls: string) => {
       const label = t.insertAt(at, this.nameOf);
       const active = target && JSON.stringify(target) === JSON.stringify(at);
@@ -909,37 +740,7 @@ export class EditingController implements ReactiveController {
     return svg`<g class="edit-layer">
       ${selectedLine ? svg`<polyline class="edge-selected" points=${selectedLine.points.map((p) => `${p.x},${p.y}`).join(' ')}></polyline>` : nothing}
       ${edges}${ports}
-      ${this.renderDragPreview(layout)}
-    </g>`;
-  }
-
-  private renderDragPreview(layout: LayoutResult) {
-    const drag = this.drag;
-    if (!drag?.at || !this.pointer.started) return nothing;
-    if (drag.kind === 'connect') {
-      const state = drag.to === undefined ? '' : drag.refusal ? 'refused' : 'ok';
-      const to = drag.to !== undefined ? layout.nodes.get(drag.to) : undefined;
-      return svg`<g class="connect-preview ${state}" data-state=${state || 'none'}>
-        <line x1=${drag.origin.x} y1=${drag.origin.y} x2=${drag.at.x} y2=${drag.at.y}></line>
-        ${to ? svg`<rect class="connect-target" x=${to.x - 3} y=${to.y - 3} width=${to.width + 6} height=${to.height + 6} rx="8"></rect>` : nothing}
-        ${drag.refusal ? svg`<text class="connect-refusal" x=${drag.at.x + 12} y=${drag.at.y - 10}>${drag.refusal}</text>` : nothing}
-      </g>`;
-    }
-    if (drag.kind === 'lasso') {
-      return svg`<rect class="lasso" x=${Math.min(drag.origin.x, drag.at.x)} y=${Math.min(drag.origin.y, drag.at.y)}
-        width=${Math.abs(drag.at.x - drag.origin.x)} height=${Math.abs(drag.at.y - drag.origin.y)}></rect>`;
-    }
-    const title = drag.kind === 'palette' ? drag.item.title : drag.ids.map(this.nameOf).join(', ');
-    const box =
-      drag.target?.kind === 'graph' && drag.target.graph !== ''
-        ? layout.nodes.get(drag.target.graph)
-        : undefined;
-    return svg`<g class="drop-preview">
-      ${box ? svg`<rect class="drop-box" x=${box.x - 3} y=${box.y - 3} width=${box.width + 6} height=${box.height + 6} rx="10"></rect>` : nothing}
-      <g class="drag-ghost" transform="translate(${drag.at.x + 8} ${drag.at.y + 8})">
-        <rect width="160" height="28" rx="6"></rect>
-        <text x="10" y="18">${title}</text>
-      </g>
+      ${this.gestures.renderPreview(layout)}
     </g>`;
   }
 }
