@@ -1,4 +1,4 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveController, ReactiveElement } from 'lit';
 import type { ActionCatalog } from '@millrace/engine';
 import type { LayoutResult } from '../core/layout-result.ts';
 import { createLayoutEngine, type LayoutEngine } from '../layout/layout-client.ts';
@@ -7,7 +7,7 @@ import type { ViewportController } from './viewport-controller.ts';
 
 /** What the layout's life cycle reads from the designer element. */
 export interface LayoutHost {
-  readonly element: ReactiveControllerHost & HTMLElement;
+  readonly element: ReactiveElement;
   readonly flow: () => object | undefined;
   readonly catalog: () => ActionCatalog | undefined;
   /** The host's engine (`layoutEngine`); without one the designer makes its own. */
