@@ -125,6 +125,32 @@ function screenshotPlugin({ update = process.env.UPDATE_SCREENSHOTS === '1' } = 
   };
 }
 
+/**
+ * `send-touch` command: a real touch through the Chrome DevTools protocol (puppeteer's
+ * touchscreen, `Input.dispatchTouchEvent`), so the page gets the pointer events of a finger
+ * (`pointerType: 'touch'`, implicit capture, touch-action) as a tablet would send them.
+ * Payload: `{ type: 'start' | 'move' | 'end' | 'tap', x?, y? }` in page (CSS pixel) coordinates.
+ */
+function touchPlugin() {
+  return {
+    name: 'send-touch',
+    async executeCommand({ command, payload, session }) {
+      if (command !== 'send-touch') return undefined;
+      const { type, x = 0, y = 0 } = payload ?? {};
+      const touch = session.browser.getPage(session.id).touchscreen;
+      if (type === 'start') await touch.touchStart(x, y);
+      else if (type === 'move') await touch.touchMove(x, y);
+      else if (type === 'end') await touch.touchEnd();
+      else if (type === 'tap') await touch.tap(x, y);
+      else
+        throw new Error(
+          `send-touch: type must be start, move, end or tap, got ${JSON.stringify(type)}.`,
+        );
+      return true;
+    },
+  };
+}
+
 /** Counts results so scripts/test.mjs can print one summary line over both runners. */
 function countingReporter(file) {
   const walk = (suite, acc) => {
@@ -175,6 +201,7 @@ export default {
   plugins: [
     nodeEnvPlugin(),
     screenshotPlugin(),
+    touchPlugin(),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'packages/designer/tsconfig.json' }),
     commonjs({
       include: ['**/node_modules/elkjs/lib/elk.bundled.js', '**/node_modules/elkjs/lib/elk-api.js'],

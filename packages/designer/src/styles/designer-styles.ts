@@ -336,6 +336,8 @@ export const designerStyles = css`
     border: 1px solid var(--_border);
     border-radius: 6px;
     cursor: pointer;
+    /* A finger dragged on the map pans the canvas, not the page. */
+    touch-action: none;
   }
   .minimap-node {
     fill: var(--_minimap-node);
