@@ -4,6 +4,7 @@ import { boundsOf } from '../core/layout-result.ts';
 import {
   centreOnMinimapPoint,
   minimapFrame,
+  minimapPath,
   minimapTransform,
   type MinimapTransform,
 } from '../core/minimap.ts';
@@ -26,10 +27,10 @@ function transformOf(layout: LayoutResult): MinimapTransform {
   return minimapTransform(boundsOf(layout), MINIMAP_SIZE, MINIMAP_SIZE);
 }
 
-/** The minimap: every card as a small rect, and a frame (placed by `placeMinimapFrame`) to drag. */
+/** The minimap: every card as a small rect (all in one path), and a frame (placed by `placeMinimapFrame`) to drag. */
 export function renderMinimap(layout: LayoutResult, ctx: MinimapContext): SVGTemplateResult {
   const map = transformOf(layout);
-  const rects = [...layout.nodes.values()].filter((n) => n.kind !== 'region');
+  const cards = [...layout.nodes.values()].filter((n) => n.kind !== 'region');
   const move = (e: PointerEvent): void => {
     if (e.type === 'pointermove' && e.buttons !== 1) return;
     const box = (e.currentTarget as Element).getBoundingClientRect();
@@ -56,10 +57,7 @@ export function renderMinimap(layout: LayoutResult, ctx: MinimapContext): SVGTem
       @pointerdown=${move}
       @pointermove=${move}
     >
-      ${rects.map(
-        (n) =>
-          svg`<rect class="minimap-node" x=${(n.x - map.originX) * map.scale + map.offsetX} y=${(n.y - map.originY) * map.scale + map.offsetY} width=${Math.max(1, n.width * map.scale)} height=${Math.max(1, n.height * map.scale)}></rect>`,
-      )}
+      <path class="minimap-nodes" d=${minimapPath(map, cards)}></path>
       <rect part="minimap-frame" class="minimap-frame" x="0" y="0" width="0" height="0"></rect>
     </svg>`;
 }

@@ -101,6 +101,8 @@ interface Backend {
   readonly kind: LayoutBackendKind;
   /** Rejects with `WorkerUnavailable` when the worker died or never started. */
   layout(graph: ElkNode): Promise<ElkNode>;
+  /** One warm-up round of about `size` nodes, laid out where ELK runs (nothing comes back). */
+  warmUp(size: number): Promise<void>;
   dispose(): void;
 }
 
@@ -129,6 +131,7 @@ function createWorkerBackend(worker: Worker): Backend {
   return {
     kind: 'worker',
     layout: (graph) => Promise.race([remote.layout(graph), failed]),
+    warmUp: (size) => Promise.race([remote.warmUp(size), failed]),
     dispose() {
       if (!alive) return;
       alive = false;
@@ -159,7 +162,7 @@ function warming(backend: Backend): WarmingBackend {
     await new Promise((resolve) => setTimeout(resolve, 0));
     for (const size of WARM_UP_SIZES) {
       if (demand > 0 || stopped) return;
-      await backend.layout(prepareLayout(warmUpFlow(size)).graph.elk);
+      await backend.warmUp(size);
     }
   })();
   return {
@@ -176,6 +179,7 @@ function warming(backend: Backend): WarmingBackend {
         demand--;
       }
     },
+    warmUp: (size) => backend.warmUp(size),
     dispose() {
       stopped = true;
       backend.dispose();
@@ -199,6 +203,9 @@ function pool(members: readonly WarmingBackend[]): WarmingBackend {
       let best = members[0]!;
       for (const m of members) if (m.demand < best.demand) best = m;
       return best.layout(graph);
+    },
+    warmUp: async (size) => {
+      await Promise.all(members.map((m) => m.warmUp(size)));
     },
     dispose() {
       for (const m of members) m.dispose();
@@ -275,6 +282,9 @@ function createMainThreadBackend(): Backend & { load(): Promise<ElkInstance> } {
     load,
     // elkjs writes its answer into the graph it is given; the caller's copy stays untouched.
     layout: async (graph) => (await load()).layout(structuredClone(graph)),
+    warmUp: async (size) => {
+      await (await load()).layout(prepareLayout(warmUpFlow(size)).graph.elk);
+    },
     dispose() {},
   };
 }
@@ -507,8 +517,7 @@ export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEng
     async warmUp() {
       await warm;
       if (backend === mainThread && !disposed) {
-        const { graph } = prepareLayout(warmUpFlow(WARM_UP_SIZES[0]!));
-        await mainThread.layout(graph.elk).catch(() => undefined);
+        await mainThread.warmUp(WARM_UP_SIZES[0]!).catch(() => undefined);
       }
     },
     dispose() {

@@ -1,6 +1,8 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import { expose } from 'comlink';
+import { prepareLayout } from '../core/layout-flow.ts';
+import { warmUpFlow } from '../core/layout-warm-up.ts';
 
 /**
  * The layout worker: ELK, off the main thread, behind comlink. A module worker started from a
@@ -18,6 +20,14 @@ const api = {
   /** Lays out an ELK JSON graph (see core/layout-graph.ts) and returns ELK's answer. */
   layout(graph: ElkNode): Promise<ElkNode> {
     return elk.layout(graph);
+  },
+  /**
+   * One warm-up round (core/layout-warm-up.ts) on a flow of about `size` nodes, built here: the
+   * main thread neither builds the graph nor receives ELK's answer, so warming up costs it
+   * nothing while a designer draws its first flow.
+   */
+  async warmUp(size: number): Promise<void> {
+    await elk.layout(prepareLayout(warmUpFlow(size)).graph.elk);
   },
 };
 

@@ -339,7 +339,7 @@ export const designerStyles = css`
     /* A finger dragged on the map pans the canvas, not the page. */
     touch-action: none;
   }
-  .minimap-node {
+  .minimap-nodes {
     fill: var(--_minimap-node);
   }
   .minimap-frame {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   centreOnMinimapPoint,
   minimapFrame,
+  minimapPath,
   minimapShown,
   minimapTransform,
 } from '../../src/core/minimap.ts';
@@ -41,4 +42,15 @@ test('minimapShown: on and off as told; auto only when the content does not fit 
   assert.equal(minimapShown('auto', { width: 700, height: 601 }, canvas), true);
   assert.equal(minimapShown('auto', { width: 801, height: 10 }, canvas), true);
   assert.equal(minimapShown('auto', { width: 10, height: 10 }, undefined), true);
+});
+
+test('draws every card as one rectangle of a single path, at least 1 px on each side', () => {
+  const map = minimapTransform(bounds, 160, 160);
+  const d = minimapPath(map, [
+    { x: 0, y: 0, width: 200, height: 50 },
+    { x: 500, y: 1000, width: 5, height: 5 },
+  ]);
+  // Card 1 at (40, 0), 16 × 4 px; card 2 at (40 + 40, 80), clamped to 1 × 1 px.
+  assert.equal(d, 'M40 0h16v4h-16zM80 80h1v1h-1z');
+  assert.equal(minimapPath(map, []), '');
 });
