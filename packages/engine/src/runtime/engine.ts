@@ -20,7 +20,8 @@ import {
 } from '../store/run-store.ts';
 import { compileFlow, type CNode, type CompiledFlow } from './compile-flow.ts';
 import type { ParentLink, RunEvent, TriggerInfo } from './events.ts';
-import { RunExecutor, type ExecutorServices } from './executor.ts';
+import type { ExecutorServices, LiveRun } from './executor/executor-services.ts';
+import { RunExecutor } from './executor/run-executor.ts';
 import { createSlots } from './slots.ts';
 import { RunError } from './node-errors.ts';
 import { foldEvents, stateFromSnapshot, type RunState } from './run-state.ts';
@@ -228,7 +229,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const flowLimit = (flow: CompiledFlow): number =>
     flow.def.maxConcurrentRuns ?? limits.maxConcurrentRuns ?? Number.POSITIVE_INFINITY;
 
-  const markRunning = (executor: RunExecutor, running: boolean) => {
+  const markRunning = (executor: LiveRun, running: boolean) => {
     const set = runningPerFlow.get(executor.state.flowId) ?? new Set<string>();
     if (running) set.add(executor.runId);
     else set.delete(executor.runId);

@@ -1,4 +1,9 @@
-import type { Slots } from './executor.ts';
+/** A FIFO counting semaphore: `maxConcurrentNodes` across all runs of an engine. */
+export interface Slots {
+  /** Calls `start` now (returns true) or when a slot frees up (returns false). */
+  acquire(start: () => void): boolean;
+  release(): void;
+}
 
 /**
  * A FIFO counting semaphore for `maxConcurrentNodes`: `acquire` starts at once while slots are

@@ -1,13 +1,11 @@
-import { Validator, type Schema } from '@cfworker/json-schema';
-import type { AbortControllerLike } from '../platform/globals.ts';
-import type { TimerHandle } from '../platform/clock.ts';
-import type { CNode } from './compile-flow.ts';
-import type { NodeError, WaitInfo } from './events.ts';
-import type { Frame } from './frame.ts';
-import { engineError } from './node-errors.ts';
+import type { AbortControllerLike } from '../../platform/globals.ts';
+import type { TimerHandle } from '../../platform/clock.ts';
+import type { CNode } from '../compile-flow.ts';
+import type { NodeError, WaitInfo } from '../events.ts';
+import type { Frame } from '../frame.ts';
+import { engineError } from '../node-errors.ts';
 
-// Types and small helpers shared by the executor's parts (executor.ts, containers.ts,
-// waits.ts, invoke-action.ts, run-end.ts).
+// Types and small helpers shared by the executor's parts.
 
 /** A parked node. */
 export interface Waiter {
@@ -35,29 +33,6 @@ export interface LoopState {
   done: number;
   readonly outputs: unknown[];
   readonly frames: Set<Frame>;
-}
-
-const validators = new WeakMap<object, Validator>();
-/** A cached @cfworker/json-schema validator (interprets schemas: no code generation). */
-export function schemaValidator(schema: object): Validator {
-  let v = validators.get(schema);
-  if (!v) {
-    v = new Validator(schema as Schema, '2020-12', false);
-    validators.set(schema, v);
-  }
-  return v;
-}
-
-export function isTruthy(value: unknown): boolean {
-  return Boolean(value);
-}
-
-/** An approval decision from a signal payload. */
-export function decisionOf(p: Record<string, unknown>): 'approved' | 'rejected' | undefined {
-  if (p['decision'] === 'approved' || p['decision'] === 'rejected') return p['decision'];
-  if (p['approved'] === true) return 'approved';
-  if (p['approved'] === false) return 'rejected';
-  return undefined;
 }
 
 /** A deep copy through JSON: each action gets its own copy of its input. */
