@@ -147,7 +147,7 @@ export type {
 export { RunError } from './runtime/node-errors.ts';
 export { ActionError } from './actions/action.ts';
 export type { ActionContext, ActionDefinition } from './actions/action.ts';
-export type { CodeRunner } from './actions/code.ts';
+export type { CodeRunner, CodeRunRequest } from './actions/code.ts';
 export type { FetchLike } from './actions/http.ts';
 export {
   applyEvent,

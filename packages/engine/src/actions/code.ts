@@ -2,18 +2,25 @@ import { BUILTIN_ACTIONS } from '../model/builtin-actions.ts';
 import type { ActionDefinition } from './action.ts';
 import { ActionError } from './action.ts';
 import type { AbortSignalLike } from '../platform/globals.ts';
+import type { LogLevel } from '../runtime/events.ts';
 
-/**
- * Runs user code in isolation (a short-lived Worker in browsers, a worker_threads worker in
- * Node) with a time limit; the engine itself never evaluates code.
- */
-export type CodeRunner = (request: {
+/** One call of a code node's code, as the engine hands it to the code runner. */
+export interface CodeRunRequest {
   readonly code: string;
   readonly language: 'javascript' | 'typescript';
   readonly input: unknown;
   readonly signal: AbortSignalLike;
   readonly timeoutMs?: number;
-}) => Promise<unknown>;
+  /** Appends a line to the node's log (what the guest's `ctx.log` / `console.*` print). */
+  readonly log?: (level: LogLevel, message: string, data?: unknown) => void;
+}
+
+/**
+ * Runs user code in isolation (a Worker in browsers, a worker_threads worker in Node) with a
+ * time limit; the engine itself never evaluates code. `@millrace/engine/code` has one:
+ * `createCodeRunner()`.
+ */
+export type CodeRunner = (request: CodeRunRequest) => Promise<unknown>;
 
 const descriptor = BUILTIN_ACTIONS.find((a) => a.type === 'code')!;
 
@@ -40,6 +47,7 @@ export function createCodeAction(
         language: node.language ?? 'javascript',
         input,
         signal: ctx.signal,
+        log: (level, message, data) => ctx.log(level, message, data),
         ...(node.timeoutMs === undefined ? {} : { timeoutMs: node.timeoutMs }),
       });
     },

@@ -69,6 +69,40 @@ export const ERROR_CODES = {
     family: 'host',
     summary: 'A code node ran on an engine without a code runner.',
   },
+  E_CODE_TIMEOUT: {
+    family: 'run',
+    summary: 'Code of a code node ran longer than its time limit and was stopped.',
+  },
+  E_CODE_MEMORY: {
+    family: 'run',
+    summary: "Code of a code node ran out of its sandbox's memory (memoryLimitBytes).",
+  },
+  E_CODE_STACK_OVERFLOW: { family: 'run', summary: 'Code of a code node recursed too deeply.' },
+  E_CODE_OUTPUT_TOO_LARGE: {
+    family: 'run',
+    summary: "A code node's output is larger than the code runner's maxOutputBytes.",
+  },
+  E_CODE_ERROR: {
+    family: 'run',
+    summary:
+      'Code of a code node threw (or failed to parse); details hold name, message and stack.',
+  },
+  E_CODE_ENTRY_MISSING: {
+    family: 'run',
+    summary: 'Code of a code node exports neither a default function nor main.',
+  },
+  E_CODE_FETCH_FORBIDDEN: {
+    family: 'run',
+    summary: "Code called ctx.fetch for a URL outside the runner's allow-list (or without one).",
+  },
+  E_CODE_FETCH_FAILED: {
+    family: 'run',
+    summary: 'A ctx.fetch of code failed (network error, response too large).',
+  },
+  E_CODE_WORKER_FAILED: {
+    family: 'host',
+    summary: "The code runner's sandbox worker could not start or crashed.",
+  },
   E_HTTP_STATUS: { family: 'run', summary: 'An HTTP request answered with a non-2xx status.' },
   E_HTTP_NETWORK: { family: 'run', summary: 'An HTTP request failed before a response arrived.' },
   E_SIGNAL_UNKNOWN: {

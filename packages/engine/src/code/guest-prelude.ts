@@ -1,0 +1,74 @@
+/**
+ * JavaScript evaluated inside each fresh QuickJS context before the user's module: it builds
+ * `ctx` and `console`, picks the entry convention and turns the result into JSON text. It runs
+ * in the guest, so nothing it does (or user code does to it) reaches the host; the host only
+ * sees the bridge functions it passes in and the string that comes back.
+ *
+ * The script's value is a function `(hostLog, hostParams, hostFetch?) => run`, where
+ * `run(namespace, inputJson)` returns a promise of the output's JSON text (or `undefined`).
+ * It is kept short: QuickJS parses it on every call (~14 MB/s, so every KB is ~0.07 ms).
+ */
+const HEAD = String.raw`(function (hostLog, hostParams, hostFetch) {
+'use strict';
+const stringify = JSON.stringify, parse = JSON.parse, own = Object.prototype.hasOwnProperty;
+const sourceOf = Function.prototype.call.bind(Function.prototype.toString);
+const show = (v) => {
+  if (typeof v === 'string') return v;
+  if (v instanceof Error) return v.name + ': ' + v.message;
+  try { const t = stringify(v); return t === undefined ? String(v) : t; } catch (e) { return String(v); }
+};
+const logger = (level) => (...args) => hostLog(level, args.map(show).join(' '));
+const console = globalThis.console = {
+  log: logger('info'), info: logger('info'), debug: logger('debug'), warn: logger('warn'), error: logger('error'),
+};
+const ctx = { log: console.log };
+`;
+
+/** `ctx.fetch`, present only when the runner has a fetch allow-list. */
+const FETCH = String.raw`ctx.fetch = async (url, init) => {
+  init = init || {};
+  const headers = {};
+  if (init.headers && typeof init.headers === 'object') {
+    for (const [k, v] of Array.isArray(init.headers) ? init.headers : Object.entries(init.headers)) headers[String(k).toLowerCase()] = String(v);
+  }
+  const body = init.body == null ? undefined : typeof init.body === 'string' ? init.body : stringify(init.body);
+  const r = parse(await hostFetch(stringify({ url: String(url), method: String(init.method || 'GET').toUpperCase(), headers, body })));
+  if (r.error) {
+    const err = new Error(r.error.message);
+    err.name = 'FetchError';
+    err.code = r.error.code;
+    throw err;
+  }
+  return {
+    status: r.status, statusText: r.statusText, ok: r.status >= 200 && r.status < 300, url: r.url,
+    headers: { get: (n) => own.call(r.headers, String(n).toLowerCase()) ? r.headers[String(n).toLowerCase()] : null, entries: () => Object.entries(r.headers) },
+    text: async () => r.body,
+    json: async () => parse(r.body),
+  };
+};
+`;
+
+const TAIL = String.raw`Object.freeze(ctx);
+return async function run(ns, inputJson) {
+  const input = parse(inputJson);
+  let result;
+  if (typeof ns.default === 'function') {
+    result = await ns.default(input, ctx);
+  } else if (typeof ns.main === 'function') {
+    // Windmill's convention: main(a, b) receives input.a and input.b.
+    const args = input !== null && typeof input === 'object' ? input : {};
+    const names = parse(hostParams(sourceOf(ns.main)));
+    result = await ns.main(...names.map((n) => (n !== '' && own.call(args, n) ? args[n] : undefined)));
+  } else {
+    const err = new Error('The code exports neither a default function nor main; write "export default async function (input, ctx) { ... }" or "export function main(a, b) { ... }".');
+    err.name = 'EntryMissing';
+    throw err;
+  }
+  return stringify(result);
+};
+})`;
+
+/** The prelude without `ctx.fetch`. */
+export const GUEST_PRELUDE = HEAD + TAIL;
+/** The prelude with `ctx.fetch` (its calls go to the host, which checks the allow-list). */
+export const GUEST_PRELUDE_WITH_FETCH = HEAD + FETCH + TAIL;
