@@ -1,0 +1,107 @@
+import type { ActionDefinition } from '../../actions/action.ts';
+import type { CodeRunner } from '../../actions/code.ts';
+import type { FetchLike } from '../../actions/http.ts';
+import type { FlowDefinition } from '../../model/flow.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { IdSource } from '../../platform/ids.ts';
+import type { FlowStore, FlowSummary, StoredDraft, StoredFlow } from '../../store/flow-store.ts';
+import type { RunQuery, RunStore, RunSummary, WaitingEntry } from '../../store/run-store.ts';
+import type { RunEvent, TriggerInfo } from '../events.ts';
+import type { RunView } from '../run-view.ts';
+
+// The engine's public types (re-exported by runtime/engine.ts and the package index): the
+// same API in Node, in a Worker (connectEngine) and over HTTP (the adapters).
+
+export interface EngineLimits {
+  /** Actions running at once across all runs (others wait in order). Default: unlimited. */
+  readonly maxConcurrentNodes?: number;
+  /** Runs of one flow running at once (others queue in order); a flow's own setting wins. */
+  readonly maxConcurrentRuns?: number;
+  /** Largest output a node may store, in bytes of JSON. Default 1 MiB. */
+  readonly maxOutputBytes?: number;
+  /** A snapshot every this many events. Default 500. */
+  readonly snapshotEvery?: number;
+  /** maxIterations of a while loop that sets none. Default 100,000. */
+  readonly defaultMaxIterations?: number;
+}
+
+export interface EngineLogger {
+  error(message: string, data?: unknown): void;
+}
+
+export interface EngineOptions {
+  /** Flows and runs; an in-memory store when absent. One object may be both. */
+  readonly store?: FlowStore & RunStore;
+  readonly flowStore?: FlowStore;
+  readonly runStore?: RunStore;
+  /** Host actions (connectors). */
+  readonly actions?: readonly ActionDefinition[] | Readonly<Record<string, ActionDefinition>>;
+  /** `$<secrets.NAME>`: resolved at use, redacted from everything stored. */
+  readonly secrets?: Readonly<Record<string, string>> | ((name: string) => string | undefined);
+  readonly clock?: Clock;
+  readonly ids?: IdSource;
+  readonly limits?: EngineLimits;
+  readonly logger?: EngineLogger;
+  /** The fetch the http action uses (the platform's by default). */
+  readonly fetch?: FetchLike;
+  /** Runs code nodes in isolation; without one, code nodes fail with E_CODE_RUNNER_MISSING. */
+  readonly codeRunner?: CodeRunner;
+}
+
+export interface StartOptions {
+  /** Run this version instead of the latest. */
+  readonly version?: number;
+  readonly trigger?: TriggerInfo;
+  /** Use this run id (idempotent starts: starting an existing id returns its handle). */
+  readonly runId?: string;
+}
+
+/** A started run. */
+export interface RunHandle {
+  readonly id: string;
+  readonly flowId: string;
+  readonly version: number;
+  /**
+   * The run's output: answered as soon as a `return` node sets it (the run finishes in the
+   * background), else when the run succeeds. Rejects with a RunError (code, failing node path)
+   * when it fails or is cancelled.
+   */
+  result(): Promise<unknown>;
+}
+
+export type RunListener = (event: RunEvent) => void;
+
+export interface Engine {
+  /** Validates (E_FLOW_INVALID with the diagnostics), stores the next version, returns it. */
+  deploy(definition: FlowDefinition): Promise<StoredFlow>;
+  getFlow(id: string, version?: number): Promise<StoredFlow | undefined>;
+  listFlows(): Promise<FlowSummary[]>;
+  /**
+   * Stores an editable draft of a flow without deploying it (drafts may be invalid: the editor
+   * saves as the user works). Needs an object with a valid `id` (E_INVALID_ARGUMENT).
+   */
+  saveDraft(definition: FlowDefinition): Promise<StoredDraft>;
+  getDraft(id: string): Promise<StoredDraft | undefined>;
+  /** Drops a flow's draft; its deployed versions stay. */
+  discardDraft(id: string): Promise<void>;
+  start(flowId: string, input?: unknown, options?: StartOptions): Promise<RunHandle>;
+  /** A handle for an existing run. */
+  handle(runId: string): Promise<RunHandle>;
+  /** Live events of a run; returns the unsubscribe function. */
+  subscribe(runId: string, listener: RunListener): () => void;
+  /** Wakes a parked node (approval decision, event, ...), in this engine or any other on the store. */
+  signal(token: string, payload?: unknown): Promise<void>;
+  cancel(runId: string, reason?: string): Promise<void>;
+  /** Delivers an event: wakes matching waitForEvent nodes and starts flows with event triggers. */
+  emit(
+    event: string,
+    payload?: unknown,
+  ): Promise<{ readonly started: readonly string[]; readonly woken: number }>;
+  listRuns(query?: RunQuery): Promise<RunSummary[]>;
+  getRun(runId: string): Promise<RunView | undefined>;
+  listWaiting(query?: { readonly flowId?: string }): Promise<WaitingEntry[]>;
+  /** After a crash or restart: continues every unfinished run in the store and re-arms the schedule triggers of the latest flow versions. */
+  recover(): Promise<string[]>;
+  /** Stops timers; runs stay in the store as they are. */
+  close(): Promise<void>;
+}
