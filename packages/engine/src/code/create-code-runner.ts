@@ -281,7 +281,7 @@ export function createCodeRunner(options: CodeRunnerOptions = {}): SandboxedCode
         const message = err instanceof Error ? err.message : String(err);
         throw toActionError({
           code: 'E_CODE_ERROR',
-          message: `SyntaxError: ${message}`,
+          message,
           details: { name: 'SyntaxError', message, stack: '' },
         });
       }

@@ -113,9 +113,6 @@ export function failureOf(
   if (info.code !== undefined && PASS_THROUGH.has(info.code) && issuedCodes?.has(info.code)) {
     return { code: info.code, message: info.message, details };
   }
-  return {
-    code: 'E_CODE_ERROR',
-    message: `${info.name}: ${info.message}`,
-    details,
-  };
+  // The guest's own message, as Windmill reports it (`error.message`); the name is in details.
+  return { code: 'E_CODE_ERROR', message: info.message || info.name, details };
 }
