@@ -1,12 +1,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  createEngine,
-  importOpenFlow,
-  RunError,
-  type FlowDefinition,
-  type RunView,
-} from '@millrace/engine';
+import type { RunError } from '@millrace/engine';
+import { createEngine, importOpenFlow, type FlowDefinition, type RunView } from '@millrace/engine';
 import { createCodeRunner } from '@millrace/engine/code';
 import { FIXTURE_FILES, loadFixture, matches } from '../import/openflow/fixture-files.ts';
 
