@@ -189,6 +189,15 @@ export default {
   // frames, which the screenshot and layout-detail tests wait for (they timed out at 2).
   concurrency: 1,
   testFramework: { config: { timeout: 10000 } },
+  // Worker URLs name the built `.js` file (bundlers and tsc emit that); here the source is `.ts`.
+  middleware: [
+    (context, next) => {
+      if (context.url.startsWith('/packages/engine/src/code/code-worker.js')) {
+        context.url = context.url.replace('code-worker.js', 'code-worker.ts');
+      }
+      return next();
+    },
+  ],
   browsers: [
     chromeLauncher({
       launchOptions: {
