@@ -1,3 +1,4 @@
+import { runCodeBenchmarks } from './code.bench.ts';
 import { runExpressionBenchmarks } from './expr.bench.ts';
 import { runRuntimeBenchmarks } from './runtime.bench.ts';
 import { runValidateBenchmarks } from './validate.bench.ts';
@@ -9,3 +10,5 @@ console.log('\n## validation');
 await runValidateBenchmarks();
 console.log('\n## run-time (in-memory store)');
 await runRuntimeBenchmarks();
+console.log('\n## code nodes (sandboxed code runner; --browser adds Chromium)');
+await runCodeBenchmarks();
