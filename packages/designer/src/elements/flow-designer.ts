@@ -332,13 +332,14 @@ export class FlowDesignerBase extends LitElement {
       const previous = changed.get('flow') as FlowLike | undefined;
       if (previous?.id !== this.flow?.id) this.layouts.reopen();
     }
-    // The layout request goes first: the worker lays out while validation runs here.
-    // A layout known at once (cached, or recorded in the flow) is drawn in this very update.
+    // A layout known at once (cached, or recorded in the flow) is drawn in this very update;
+    // otherwise the worker lays out, and validation waits until its answer is drawn.
+    let laying = false;
     if (changed.has('flow') || changed.has('catalog') || changed.has('layoutEngine')) {
-      this.layouts.request();
+      laying = this.layouts.request();
     }
     if (changed.has('flow') || changed.has('catalog') || changed.has('diagnostics')) {
-      this.validation.schedule();
+      this.validation.schedule(laying ? this.layouts.pending : undefined);
     }
   }
 

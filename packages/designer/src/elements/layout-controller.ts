@@ -47,11 +47,15 @@ export class LayoutController implements ReactiveController {
     this.openPending = true;
   }
 
-  /** Requests the layout of the current flow (from `willUpdate`: known layouts draw at once). */
-  request(): void {
+  /**
+   * Requests the layout of the current flow (from `willUpdate`: known layouts draw at once).
+   * True when ELK was asked: `pending` then resolves once its answer is drawn.
+   */
+  request(): boolean {
     const flow = this.host.flow();
     const known = flow && this.engine().peek?.(flow, this.host.catalog());
     this.pending = known ? this.draw(flow, known) : this.relayout();
+    return !known && flow !== undefined;
   }
 
   /** After an update that drew a new layout: the opening view, or the minimap's frame. */

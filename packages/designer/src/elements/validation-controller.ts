@@ -43,8 +43,13 @@ export class ValidationController implements ReactiveController {
     return this.settled;
   }
 
-  /** Validates after the next frame (or at once on `flush()`). */
-  schedule(): void {
+  /**
+   * Validates after the next frame (or at once on `flush()`); with `after`, after the frame
+   * that follows it. An edit's relayout passes its layout's drawing: the worker's answer is then
+   * drawn as soon as it arrives instead of waiting behind validation (~30 ms at 1,000 steps)
+   * and the re-render of the diagnostics it brings; the markers follow a frame after the cards.
+   */
+  schedule(after?: Promise<unknown>): void {
     let done = false;
     let resolve: () => void = () => undefined;
     this.settled = new Promise((r) => (resolve = r));
@@ -66,9 +71,14 @@ export class ValidationController implements ReactiveController {
       resolve();
     };
     this.pending = run;
-    requestAnimationFrame(() => setTimeout(run, 0));
-    // A hidden page gets no animation frames.
-    setTimeout(run, 50);
+    const start = (): void => {
+      if (done) return;
+      requestAnimationFrame(() => setTimeout(run, 0));
+      // A hidden page gets no animation frames.
+      setTimeout(run, 50);
+    };
+    if (after) void after.then(start, start);
+    else start();
   }
 
   /** Runs a scheduled validation now. */
