@@ -223,9 +223,13 @@ export class EditingController implements ReactiveController {
    */
   recordLayout(layout: LayoutResult): void {
     const flow = this.host.flow();
-    const key = layout.key;
-    if (!flow || key === undefined || !this.host.editable() || recordedKey(flow) === key) return;
-    this.editor.run((f) => recordLayout(f, key, layout), { history: false });
+    if (!flow || this.hasLayout(flow, layout)) return;
+    this.editor.run((f) => recordLayout(f, layout.key!, layout), { history: false });
+  }
+
+  /** Whether `flow` needs no recording of `layout`: it carries it already, or is not editable. */
+  hasLayout(flow: object, layout: LayoutResult): boolean {
+    return layout.key === undefined || !this.host.editable() || recordedKey(flow) === layout.key;
   }
 
   /** Adds a step of `type` (or a given node) at `at` (default: after the selection). */

@@ -151,6 +151,7 @@ export class FlowDesignerBase extends LitElement {
     engine: () => this.layoutEngine,
     viewer: this.viewer,
     drawn: (layout) => this.editing.recordLayout(layout),
+    recorded: (flow, layout) => this.editing.hasLayout(flow, layout),
   });
 
   /** The layout drawn now. */

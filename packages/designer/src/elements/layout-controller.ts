@@ -15,6 +15,8 @@ export interface LayoutHost {
   readonly viewer: ViewportController;
   /** The layout of the current flow is drawn: record it in the flow (`ui.layout`). */
   readonly drawn: (layout: LayoutResult) => void;
+  /** Whether `flow` carries `layout` already, or is not to record it (then `drawn` is not called). */
+  readonly recorded: (flow: object, layout: LayoutResult) => boolean;
 }
 
 /**
@@ -104,6 +106,10 @@ export class LayoutController implements ReactiveController {
     this.set(result, false);
     await this.host.element.updateComplete;
     // The layout travels with the flow (`ui.layout`), so a saved flow reopens without ELK.
+    // Recorded after the paint: recording is a flow change (another update, and whatever the
+    // host does on `flow-change`, such as saving) that must not hold back the new cards.
+    if (flow !== this.host.flow() || this.host.recorded(flow, result)) return;
+    await afterPaint();
     if (flow === this.host.flow()) this.host.drawn(result);
   }
 
@@ -115,4 +121,17 @@ export class LayoutController implements ReactiveController {
     if (old !== result) this.host.element.requestUpdate('layout', old);
     else this.host.element.requestUpdate();
   }
+}
+
+/** Resolves after the next frame is painted (a task after it), or after 50 ms in a hidden page. */
+function afterPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    const fallback = setTimeout(resolve, 50);
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        clearTimeout(fallback);
+        resolve();
+      }, 0),
+    );
+  });
 }
