@@ -14,6 +14,12 @@ import { secretValues } from './run-scope.ts';
 // Actions (http, code, host connectors): input validation, the step cache, slots,
 // timeouts, and the call itself with its context.
 
+/**
+ * Starts an action node's attempt: finds the action (E_ACTION_UNKNOWN), evaluates and checks
+ * its input against the action's schema (E_INPUT_INVALID), answers from the step cache when
+ * the node has one, else waits for a slot and invokes it. `restarted`: the attempt's
+ * NodeStarted is recorded already (a reload), so it is not recorded twice.
+ */
 export function startAction(
   ctx: RunContext,
   frame: Frame,
@@ -113,6 +119,7 @@ export function startAction(
   });
 }
 
+/** Runs `begin` now if a `maxConcurrentNodes` slot is free, else records NodeScheduled and queues it. */
 export function whenSlot(
   ctx: RunContext,
   frame: Frame,
@@ -144,6 +151,11 @@ export function whenSlot(
   ctx.emit({ type: 'NodeScheduled', path, attempt }, frame);
 }
 
+/**
+ * Calls the action (an effect: after the outbox is stored) with its own copy of the input and
+ * a context (abort signal, idempotency key, log); its timeout aborts the attempt. The outcome
+ * comes back through the queue: success (cached if the node says so) or a failed attempt.
+ */
 export function invoke(
   ctx: RunContext,
   frame: Frame,

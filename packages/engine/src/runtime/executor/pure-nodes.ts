@@ -37,7 +37,11 @@ export function runPureNode(
       frame,
     );
   }
-  succeedNode(ctx, frame, node, path, attempt, outcome.output, outcome);
+  // Most outcomes (every transform) carry no extra: passing none keeps succeedNode's reads of
+  // the extra on one shape (monomorphic) on the hottest path.
+  const extra =
+    outcome.port !== undefined || outcome.vars || outcome.returned ? outcome : undefined;
+  succeedNode(ctx, frame, node, path, attempt, outcome.output, extra);
 }
 
 /** A switch leaves on the port of the first case whose `when` is true, else `default`. */

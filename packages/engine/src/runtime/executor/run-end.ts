@@ -16,6 +16,7 @@ import { clearTimersOf } from './timers.ts';
 
 // The end of a run: its output, or compensation in reverse order and onFailure.
 
+/** The main graph finished: the run succeeds with its output (a `return`'s, the flow's `output`, or its sinks'). */
 export function mainDone(ctx: RunContext, frame: Frame): void {
   if (ctx.ended || ctx.failing) return;
   let output: unknown;
@@ -59,6 +60,7 @@ export function failRun(ctx: RunContext, error: NodeError): void {
   next(0);
 }
 
+/** Runs one node's `compensate` action once (recorded as `<path>#compensate`), then `then`. */
 export function compensate(ctx: RunContext, rec: NodeRecord, then: () => void): void {
   const node = nodeOfPath(ctx.flow, rec.path)!;
   const spec = node.def.compensate!;
@@ -162,6 +164,7 @@ export function frameForPath(ctx: RunContext, path: string): Frame {
   );
 }
 
+/** Runs the flow's onFailure region (with `$<error>`), then records RunFailed with its output. */
 export function runOnFailure(ctx: RunContext, error: NodeError): void {
   const graph = ctx.flow.onFailure;
   const finish = (output?: unknown, extra?: NodeError) => {
