@@ -1,3 +1,4 @@
+import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import { LAYOUT_VERSION, hash106 } from './layout-key.ts';
 import { createLruMap } from './lru-map.ts';
 import type { LayoutNode, LayoutPorts, LayoutResult } from './layout-result.ts';
@@ -13,10 +14,28 @@ import type { LayoutNode, LayoutPorts, LayoutResult } from './layout-result.ts';
 
 export { LAYOUT_VERSION } from './layout-key.ts';
 
+const digests = new WeakMap<object, string>();
+
+/**
+ * A digest of an ELK graph node: a hash of its own fields, its edges and its children's digests,
+ * remembered per object. The builder hands out the same object for an unchanged card
+ * (layout-graph.ts), so after an edit only the parts' own lists and the containers are hashed
+ * again, not the JSON of the whole flow (~0.4 MB at 1,000 cards). ELK graphs are never changed
+ * after they are built: elkjs gets copies.
+ */
+function digestOf(node: ElkNode): string {
+  let digest = digests.get(node);
+  if (digest !== undefined) return digest;
+  const { children, edges, ...own } = node;
+  const text = JSON.stringify([own, edges ?? null, (children ?? []).map(digestOf)]);
+  digest = `${hash106(text)}${text.length.toString(36)}`;
+  digests.set(node, digest);
+  return digest;
+}
+
 /** The cache key of one part of a split layout (core/layout-split.ts): its ELK graph. */
-export function partKey(part: unknown): string {
-  const text = JSON.stringify([LAYOUT_VERSION, part]);
-  return `p${LAYOUT_VERSION}:${hash106(text)}:${text.length.toString(36)}`;
+export function partKey(part: ElkNode): string {
+  return `p${LAYOUT_VERSION}:${digestOf(part)}`;
 }
 
 /** A LayoutResult as plain JSON (its Maps as arrays). */

@@ -193,6 +193,29 @@ function boxPorts(id: string, ports: readonly string[]): ElkPort[] {
   ];
 }
 
+/**
+ * What a card's node object gave the last time it was built: its geometry and ELK node, for the
+ * descriptor it was built with. Flow documents are immutable (edits make new objects for what
+ * they change), so an unchanged node object gets the same ELK node: a rebuild after an edit
+ * allocates only what changed, and part keys (layout-cache.ts) hash only what is new.
+ */
+interface CardMemo {
+  readonly descriptor: ActionDescriptor | undefined;
+  readonly geometry: NodeGeometry;
+  elk?: ElkNode;
+}
+
+const cardMemos = new WeakMap<object, CardMemo>();
+
+function memoOf(node: FlowNode, descriptor: ActionDescriptor | undefined): CardMemo {
+  let memo = cardMemos.get(node);
+  if (memo === undefined || memo.descriptor !== descriptor) {
+    memo = { descriptor, geometry: nodeGeometry(node, descriptor) };
+    cardMemos.set(node, memo);
+  }
+  return memo;
+}
+
 interface Builder {
   /** ELK options every compound node carries (ELK does not inherit them into children). */
   readonly scope: ElkOptions;
@@ -265,7 +288,7 @@ function addGraph(
   const geometryOf = (info: NodeInfo): NodeGeometry => {
     let g = b.geometry.get(info.id);
     if (!g) {
-      g = nodeGeometry(info.node, b.catalog.get(info.node.type));
+      g = memoOf(info.node, b.catalog.get(info.node.type)).geometry;
       b.geometry.set(info.id, g);
     }
     return g;
@@ -296,14 +319,18 @@ function addGraph(
       ...(pinned ? { pinned } : {}),
     });
     if (geometry.kind !== 'container') {
-      const { width, height } = geometry.size;
-      children.push({
-        id: info.id,
-        width,
-        height,
-        ports: cardPorts(info.id, width, height, geometry.ports),
-        layoutOptions: { 'elk.portConstraints': 'FIXED_POS' },
-      });
+      const memo = memoOf(node, b.catalog.get(node.type));
+      if (memo.elk === undefined || memo.geometry !== geometry) {
+        const { width, height } = geometry.size;
+        memo.elk = {
+          id: info.id,
+          width,
+          height,
+          ports: cardPorts(info.id, width, height, geometry.ports),
+          layoutOptions: { 'elk.portConstraints': 'FIXED_POS' },
+        };
+      }
+      children.push(memo.elk);
       continue;
     }
     const box: ElkNode = {
@@ -399,11 +426,13 @@ function elkEdge(id: string, source: string, target: string, label?: string): El
 
 /**
  * Builds the ELK graph of a flow. The catalog gives host actions their ports; the built-in
- * actions' descriptors (approval's ports...) are always known.
+ * actions' descriptors (approval's ports...) are always known. The graph shares the ELK nodes
+ * of unchanged cards with earlier builds: never change it, and give elkjs (which writes its
+ * answer into the graph it gets) a copy.
  *
  * @example
  * const graph = buildLayoutGraph(flow, catalog);
- * const laidOut = await elk.layout(graph.elk);
+ * const laidOut = await elk.layout(structuredClone(graph.elk));
  * const result = toLayoutResult(laidOut, graph);
  */
 export function buildLayoutGraph(

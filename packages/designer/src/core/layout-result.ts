@@ -97,7 +97,7 @@ function sectionPoints(sections: readonly ElkEdgeSection[] | undefined): LayoutP
  * ports and edges that ELK left out (it never should) are skipped rather than thrown on.
  *
  * @example
- * const result = toLayoutResult(await elk.layout(graph.elk), graph);
+ * const result = toLayoutResult(await elk.layout(structuredClone(graph.elk)), graph);
  * result.nodes.get('approve'); // { x, y, width, height, kind: 'branch', ... }
  */
 export function toLayoutResult(laidOut: ElkNode, graph: LayoutGraph): LayoutResult {

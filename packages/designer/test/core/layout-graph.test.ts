@@ -307,3 +307,25 @@ test('layout options can be overridden on every compound node', () => {
   assert.equal(find(elk, 'each')!.layoutOptions!['elk.layered.thoroughness'], '1');
   assert.equal(find(elk, 'guard#body')!.layoutOptions!['elk.layered.thoroughness'], '1');
 });
+
+test('an unchanged card object keeps its ELK node across builds; a changed or re-described one gets a new one', () => {
+  const log = { id: 'a', type: 'log', input: { message: 'hi' } };
+  const approval = { id: 'b', type: 'approval', input: {} };
+  const flow = (nodes: object[]) => ({
+    format: 'millrace.flow/v1',
+    id: 'f',
+    nodes,
+    edges: [{ from: 'a', to: 'b' }],
+  });
+  const first = buildLayoutGraph(flow([log, approval]));
+  // An edit elsewhere: a new document that shares the unchanged node objects.
+  const second = buildLayoutGraph(flow([log, { ...approval }]));
+  assert.equal(find(second.elk, 'a'), find(first.elk, 'a'), 'same object: same ELK node');
+  assert.notEqual(find(second.elk, 'b'), find(first.elk, 'b'), 'new object: new ELK node');
+  assert.deepEqual(find(second.elk, 'b'), find(first.elk, 'b'), 'equal content, equal node');
+  // A catalog that describes `log` with two ports: the same object is built anew.
+  const catalog = [{ type: 'log', title: 'Log', ports: ['out', 'err'] }];
+  const described = buildLayoutGraph(flow([log, approval]), catalog as never);
+  assert.notEqual(find(described.elk, 'a'), find(first.elk, 'a'));
+  assert.equal(find(described.elk, 'a')!.ports!.length, 3);
+});

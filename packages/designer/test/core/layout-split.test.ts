@@ -103,6 +103,26 @@ describe('splitting a layout graph', () => {
     assert.ok(kept < after.length, 'the edited part changed');
   });
 
+  it('keys a part by its content: a copy has the same key, any changed field another', () => {
+    const part = splitElkGraph(prepareLayout(generateFlow(200)).graph.elk)![1]!;
+    const copy = structuredClone(part);
+    assert.equal(partKey(copy), partKey(part));
+    const wider = structuredClone(part);
+    const card = wider.children!.find((c) => !c.children)!;
+    card.width = (card.width ?? 0) + 1;
+    assert.notEqual(partKey(wider), partKey(part));
+    const relabelled = structuredClone(part);
+    relabelled.edges![0]!.labels = [{ text: 'x', width: 8, height: 12 }];
+    assert.notEqual(partKey(relabelled), partKey(part));
+    const holder = splitElkGraph(prepareLayout(generateFlow(200)).graph.elk)!.find((p) =>
+      p.children!.some((c) => (c.children ?? []).length > 0),
+    )!;
+    const nested = structuredClone(holder);
+    const box = nested.children!.find((c) => (c.children ?? []).length > 0)!;
+    box.children![0]!.height = (box.children![0]!.height ?? 0) + 1;
+    assert.notEqual(partKey(nested), partKey(holder), 'a change inside a container');
+  });
+
   it('answers unchanged parts from the part cache and runs ELK for the changed one only', async () => {
     const cache = createPartCache();
     let calls = 0;
