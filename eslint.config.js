@@ -49,7 +49,8 @@ const crossPackage = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'dist/**', '**/dist/**', 'coverage/**'] },
+  // tmp/ and bench-results/ are git-ignored scratch space (.gitignore).
+  { ignores: ['**/node_modules/**', 'dist/**', '**/dist/**', 'coverage/**', 'tmp/**', 'bench-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
