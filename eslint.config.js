@@ -50,7 +50,16 @@ const crossPackage = {
 
 export default tseslint.config(
   // tmp/ and bench-results/ are git-ignored scratch space (.gitignore).
-  { ignores: ['**/node_modules/**', 'dist/**', '**/dist/**', 'coverage/**', 'tmp/**', 'bench-results/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      'dist/**',
+      '**/dist/**',
+      'coverage/**',
+      'tmp/**',
+      'bench-results/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
