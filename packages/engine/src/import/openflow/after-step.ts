@@ -125,6 +125,14 @@ export function stopAfter(
         owner,
       );
     }
+  } else if (scope.stopMode === 'branch') {
+    // Ends the branch only; the branchall stops the flow after all branches (branchStop).
+    handler = {
+      id: ctx.ids.derived(owner, 'stopped_branch'),
+      type: 'transform',
+      name: 'Stopped early (branch)',
+      input: { value: templateOf(ctx.finalize(result)) },
+    };
   } else {
     handler = {
       id: ctx.ids.derived(owner, 'break'),
@@ -316,4 +324,48 @@ export function sleepAfter(
     name: 'Sleep',
     input: { durationMs },
   });
+}
+
+/**
+ * After a `branchall` whose branches stopped early: an `if` that, when any branch's stop
+ * fired, stops with the branchall's own result (one entry per branch) — a `return` at the
+ * flow level, a marker for an enclosing branch. Windmill runs each branch as a sub-flow: a stop
+ * ends that sub-flow with the step's result, and the parent flow stops after the module.
+ */
+export function branchStop(
+  ctx: ImportContext,
+  scope: Scope,
+  owner: string,
+  stops: readonly StopRef[],
+  result: Expression,
+  chain: Chain,
+): StopRef | undefined {
+  if (stops.length === 0) return undefined;
+  const ifId = ctx.ids.derived(owner, 'branch_stop');
+  chain.push(
+    {
+      id: ifId,
+      type: 'if',
+      name: 'A branch stopped early?',
+      input: { condition: templateOf(anyOf(stops.map((s) => succeeded(s.handler)))) },
+    },
+    [{ from: ifId, port: 'false' }],
+  );
+  const handler: Draft =
+    scope.stopMode === 'flow'
+      ? {
+          id: ctx.ids.derived(owner, 'branch_stopped'),
+          type: 'return',
+          name: 'Stopped early',
+          input: { value: templateOf(ctx.finalize(result)) },
+        }
+      : {
+          id: ctx.ids.derived(owner, 'branch_stopped'),
+          type: 'transform',
+          name: 'Stopped early (branch)',
+          input: { value: templateOf(ctx.finalize(result)) },
+        };
+  chain.region.add(handler);
+  chain.region.link([{ from: ifId, port: 'true' }], handler.id);
+  return { handler: handler.id, result };
 }

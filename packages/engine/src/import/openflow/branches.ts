@@ -1,7 +1,6 @@
 import type { Expression } from '../../expr/index.ts';
 import { isContainer } from '../../model/flow.ts';
 import {
-  anyOf,
   array,
   conditional,
   ident,
@@ -11,7 +10,7 @@ import {
   property,
   succeeded,
 } from './ast-build.ts';
-import type { StopRef } from './context.ts';
+import type { Scope, StopRef } from './context.ts';
 import { templateOf } from './expressions.ts';
 import { Chain, Region, type Draft, type Exit } from './graph.ts';
 import { conditionExpr } from './inputs.ts';
@@ -158,6 +157,9 @@ export function branchAll(site: ModuleSite, value: JsonObject): ValueResult {
       mainId,
     );
   const stops: StopRef[] = [];
+  // An early stop inside a branch ends that branch (a sub-flow in Windmill); the enclosing
+  // flow (or loop iteration) stops after the branchall, with the branchall's result.
+  const branchScope: Scope = { ...scope, stopMode: 'branch' };
   const results: Expression[] = [];
   let tail: Exit[] = [];
   (branches ?? []).forEach((branch, j) => {
@@ -173,7 +175,7 @@ export function branchAll(site: ModuleSite, value: JsonObject): ValueResult {
       );
     const sub = new Region();
     const subChain = new Chain(sub);
-    const seq = ctx.sequence(ctx, modules ?? [], listAt, scope, subChain, scope.flowInput);
+    const seq = ctx.sequence(ctx, modules ?? [], listAt, branchScope, subChain, scope.flowInput);
     stops.push(...seq.stops);
     if (subChain.length === 0) {
       results.push(emptyResult(site, 'branchall'));
@@ -200,19 +202,28 @@ export function branchAll(site: ModuleSite, value: JsonObject): ValueResult {
         result = nodeOutput(tryId);
         first = tryId;
         exits = [{ from: tryId }];
-        if (!parallel && seq.stops.length > 0) {
-          // The try hides the branch's early stops from the chain: the next branch must not run.
-          const guard = ctx.ids.derived(tryId, 'stopped');
-          sub.add({
-            id: guard,
-            type: 'if',
-            name: 'Stopped early?',
-            input: { condition: templateOf(anyOf(seq.stops.map((s) => succeeded(s.handler)))) },
-          });
-          sub.link(exits, guard);
-          exits = [{ from: guard, port: 'false' }];
-        }
       }
+    }
+    if (seq.stops.length > 0) {
+      // The branch in a group of its own: a stop skips the rest of the branch only, and the
+      // group's output is the stopped step's result (else the branch's last result).
+      const groupId = ctx.ids.derived(id, `branch_${j}_steps`);
+      const entry = seq.stops.reduceRight<Expression>(
+        (rest, s) => conditional(succeeded(s.handler), s.result, rest),
+        result,
+      );
+      const group: Draft = {
+        id: groupId,
+        type: 'group',
+        name: asString(field(b, 'summary')) ?? `Branch ${j}`,
+        ...sub.toGraph(),
+        output: templateOf(ctx.finalize(entry)),
+      };
+      sub.nodes.splice(0, sub.nodes.length, group);
+      sub.edges.splice(0, sub.edges.length);
+      result = nodeOutput(groupId);
+      first = groupId;
+      exits = [{ from: groupId }];
     }
     region.nodes.push(...sub.nodes);
     region.edges.push(...sub.edges);
@@ -220,13 +231,6 @@ export function branchAll(site: ModuleSite, value: JsonObject): ValueResult {
     if (!parallel) tail = exits;
     results.push(result);
   });
-  if (parallel && stops.length > 0) {
-    ctx.reporter.lossy(
-      at(valueAt, 'parallel'),
-      `An early stop inside a parallel branchall: Windmill's outcome depends on which branch finishes last; the import stops the flow when the stop fires.`,
-      mainId,
-    );
-  }
   const node: Draft = {
     id: mainId,
     type: 'group',
@@ -234,7 +238,7 @@ export function branchAll(site: ModuleSite, value: JsonObject): ValueResult {
     output: templateOf(ctx.finalize(array(results))),
   };
   site.chain.push(node);
-  return { node, result: nodeOutput(mainId), stops };
+  return { node, result: nodeOutput(mainId), stops: [], branchStops: stops };
 }
 
 /**

@@ -44,8 +44,12 @@ export interface LoopFrame {
 export interface Scope {
   readonly flowInput: Expression;
   readonly loops: readonly LoopFrame[];
-  /** `flow`: an early stop ends the run; `loop`: it ends the iteration and breaks the loop. */
-  readonly stopMode: 'flow' | 'loop';
+  /**
+   * `flow`: an early stop ends the run; `loop`: it ends the iteration and breaks the loop;
+   * `branch`: it ends a `branchall` branch, and the flow stops after the `branchall` with its
+   * result (an array with one entry per branch), as Windmill's sub-flow branches do.
+   */
+  readonly stopMode: 'flow' | 'loop' | 'branch';
   /** Inside `failure_module` (`previous_result` is the error). */
   readonly failure: boolean;
   /** A top-level module of the flow (where `early_return` applies). */

@@ -31,6 +31,11 @@ export interface ValueResult {
   readonly result: Expression;
   /** Early stops inside nested regions: the chain after the module needs a guard. */
   readonly stops: readonly StopRef[];
+  /**
+   * Early stops inside `branchall` branches: each ends its branch, and the module stops the
+   * flow (or loop iteration) after itself, with its own result.
+   */
+  readonly branchStops?: readonly StopRef[];
   /** Parameters of a leaf step, for its cache key. */
   readonly inputs?: MappedInputs;
 }

@@ -1,6 +1,13 @@
 import type { Expression } from '../../expr/index.ts';
 import { conditional, nodeOutput, skipped } from './ast-build.ts';
-import { approval, earlyReturn, guardAfter, sleepAfter, stopAfter } from './after-step.ts';
+import {
+  approval,
+  branchStop,
+  earlyReturn,
+  guardAfter,
+  sleepAfter,
+  stopAfter,
+} from './after-step.ts';
 import { branchAll, branchOne } from './branches.ts';
 import type { ImportContext, ResumeBindings, Scope, StopRef } from './context.ts';
 import { templateOf } from './expressions.ts';
@@ -126,6 +133,10 @@ export function compileModule(
 
   const stops: StopRef[] = [...compiled.stops];
   guardAfter(ctx, id, compiled.stops, chain);
+  if (compiled.branchStops) {
+    const own = branchStop(ctx, scope, id, compiled.branchStops, result, chain);
+    if (own) stops.push(own);
+  }
   const isLoop = type === 'forloopflow' || type === 'whileloopflow';
   if (!isMocked && (isLoop || type === 'branchall')) {
     // Loops break on stop_after_if (loops.ts); Windmill ignores it on branchall.

@@ -288,7 +288,7 @@ describe('branchall', () => {
     assertValid(flow);
   });
 
-  test('an early stop inside a try-wrapped sequential branch keeps the next branches from running', () => {
+  test('an early stop inside a try-wrapped branch ends that branch only; the flow stops after the branchall with its result', () => {
     const { flow } = importModules([
       branchAll('all', [
         {
@@ -297,14 +297,17 @@ describe('branchall', () => {
         },
         { modules: [script('z')] },
       ]),
+      script('after'),
     ]);
-    assert.deepEqual(nodeOf(flow, 'all')['edges'], [
-      { from: 'all__branch_0', to: 'all__branch_0__stopped' },
-      { from: 'all__branch_0__stopped', port: 'false', to: 'z' },
-    ]);
-    assert.deepEqual(nodeOf(flow, 'all__branch_0__stopped').input, {
-      condition: tpl("nodes.x__stopped_early?.status == 'succeeded'"),
+    // The branch is a group of its own: the stop skips `y`, the next branch still runs.
+    assert.deepEqual(nodeOf(flow, 'all')['edges'], [{ from: 'all__branch_0_steps', to: 'z' }]);
+    assert.equal(nodeOf(flow, 'x__stopped_branch').type, 'transform');
+    assert.deepEqual(nodeOf(flow, 'all__branch_stop').input, {
+      condition: tpl("nodes.x__stopped_branch?.status == 'succeeded'"),
     });
+    // At the flow level the stop is a return of the branchall's result, not of x's.
+    assert.equal(nodeOf(flow, 'all__branch_stopped').type, 'return');
+    assert.deepEqual(nodeOf(flow, 'all__branch_stopped').input, { value: tpl('nodes.all.output') });
     assertValid(flow);
   });
 

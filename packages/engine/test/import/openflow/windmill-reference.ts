@@ -180,7 +180,10 @@ function runValue(m: Json, value: Json, args: Json, prev: unknown, max: number):
       return runModules(modules, args, args, max);
     }
     case 'branchall': {
+      // Each branch is a sub-flow: an early stop ends that branch with the step's result, the
+      // other branches still run, and the parent stops after the branchall with all results.
       const results: unknown[] = [];
+      let stopped = false;
       for (const b of (value['branches'] as Json[]) ?? []) {
         const modules = (b['modules'] as Json[]) ?? [];
         if (modules.length === 0) {
@@ -189,14 +192,14 @@ function runValue(m: Json, value: Json, args: Json, prev: unknown, max: number):
         }
         try {
           const out = runModules(modules, args, args, max);
-          if (out.stopped) return out;
+          if (out.stopped) stopped = true;
           results.push(out.result);
         } catch (err) {
           if (!(err instanceof WindmillFailure) || b['skip_failure'] !== true) throw err;
           results.push({ error: { message: err.message } });
         }
       }
-      return { result: results, stopped: false };
+      return { result: results, stopped };
     }
     default:
       throw new Error(`the Windmill model cannot run ${String(value['type'])}`);
