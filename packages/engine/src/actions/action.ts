@@ -1,6 +1,7 @@
 import type { ActionDescriptor } from '../model/catalog.ts';
 import type { AbortSignalLike } from '../platform/globals.ts';
 import type { LogLevel } from '../runtime/events.ts';
+import type { FlowScriptCalls } from './code.ts';
 
 /** What an action's `run` receives besides its input. */
 export interface ActionContext {
@@ -19,6 +20,8 @@ export interface ActionContext {
   now(): number;
   /** Appends to the node's logs (stored with the run; secrets redacted). */
   log(level: LogLevel, message: string, data?: unknown): void;
+  /** Code nodes only: the flow-script calls (`ctx.action`, `ctx.subflow`) of this attempt. */
+  readonly script?: FlowScriptCalls;
 }
 
 /**

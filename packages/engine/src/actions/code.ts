@@ -13,6 +13,35 @@ export interface CodeRunRequest {
   readonly timeoutMs?: number;
   /** Appends a line to the node's log (what the guest's `ctx.log` / `console.*` print). */
   readonly log?: (level: LogLevel, message: string, data?: unknown) => void;
+  /**
+   * Flow scripts: the guest's `ctx.action(type, input)` and `ctx.subflow(flowId, input)`.
+   * The engine runs the action or child run, records it as an event of the node (replayed
+   * after a crash) and resolves with its result, or rejects with a coded error. Absent: the
+   * guest has no `ctx.action` / `ctx.subflow`.
+   */
+  readonly call?: (call: FlowScriptCall) => Promise<unknown>;
+}
+
+/** One `ctx.action` / `ctx.subflow` of a code node's script. */
+export interface FlowScriptCall {
+  readonly kind: 'action' | 'subflow';
+  /** The action type, or the flow id. */
+  readonly name: string;
+  readonly input: unknown;
+}
+
+/**
+ * The flow-script calls of one attempt of a code node (what the engine hands a code action in
+ * `ActionContext.script`): each call recorded as an event of the node, replayed in order when
+ * the node runs again after a crash.
+ */
+export interface FlowScriptCalls {
+  call(call: FlowScriptCall): Promise<unknown>;
+  /**
+   * After the code returned or threw: an `E_NONDETERMINISM` error when its calls differed from
+   * the recorded ones (another call at an index, or fewer calls than recorded), else undefined.
+   */
+  check(finished: boolean): Error | undefined;
 }
 
 /**
@@ -42,14 +71,25 @@ export function createCodeAction(
           'This engine has no code runner; pass createEngine({ codeRunner }) to run code nodes.',
         );
       }
-      return runner({
-        code: node.code,
-        language: node.language ?? 'javascript',
-        input,
-        signal: ctx.signal,
-        log: (level, message, data) => ctx.log(level, message, data),
-        ...(node.timeoutMs === undefined ? {} : { timeoutMs: node.timeoutMs }),
-      });
+      const script = ctx.script;
+      let output: unknown;
+      try {
+        output = await runner({
+          code: node.code,
+          language: node.language ?? 'javascript',
+          input,
+          signal: ctx.signal,
+          log: (level, message, data) => ctx.log(level, message, data),
+          ...(node.timeoutMs === undefined ? {} : { timeoutMs: node.timeoutMs }),
+          ...(script ? { call: (call: FlowScriptCall) => script.call(call) } : {}),
+        });
+      } catch (err) {
+        // A changed call order fails the node as such, even if the script caught the error.
+        throw script?.check(false) ?? err;
+      }
+      const problem = script?.check(true);
+      if (problem) throw problem;
+      return output;
     },
   };
 }

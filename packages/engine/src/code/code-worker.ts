@@ -29,7 +29,7 @@ function handle(message: HostMessage, post: Post, web: boolean): void {
     );
     return;
   }
-  if (message.type === 'fetch-reply') {
+  if (message.type === 'fetch-reply' || message.type === 'call-reply') {
     const key = `${message.id}/${message.callId}`;
     fetches.get(key)?.(message.body);
     fetches.delete(key);
@@ -53,6 +53,12 @@ function handle(message: HostMessage, post: Post, web: boolean): void {
           const callId = nextCall++;
           fetches.set(`${job.id}/${callId}`, resolve);
           post({ type: 'fetch', id: job.id, callId, request });
+        }),
+      call: (request) =>
+        new Promise<string>((resolve) => {
+          const callId = nextCall++;
+          fetches.set(`${job.id}/${callId}`, resolve);
+          post({ type: 'call', id: job.id, callId, request });
         }),
     });
     for (const key of [...fetches.keys()]) if (key.startsWith(`${job.id}/`)) fetches.delete(key);

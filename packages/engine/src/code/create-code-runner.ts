@@ -179,6 +179,15 @@ export function createCodeRunner(options: CodeRunnerOptions = {}): SandboxedCode
         });
         return;
       }
+      case 'call': {
+        const worker = slot.worker;
+        void answerCall(job.request, m.request).then((body) => {
+          if (slot.job === job && slot.worker === worker) {
+            worker?.post({ type: 'call-reply', id: job.id, callId: m.callId, body });
+          }
+        });
+        return;
+      }
       case 'done': {
         let value: unknown;
         try {
@@ -239,6 +248,7 @@ export function createCodeRunner(options: CodeRunnerOptions = {}): SandboxedCode
           maxOutputBytes: settings.maxOutputBytes,
           maxLogLines: settings.maxLogLines,
           fetch: settings.fetch !== undefined,
+          calls: job.request.call !== undefined,
         });
       },
       (err: unknown) => {
@@ -339,6 +349,37 @@ export function createCodeRunner(options: CodeRunnerOptions = {}): SandboxedCode
       }
     },
   });
+}
+
+/**
+ * Runs one `ctx.action` / `ctx.subflow` of the guest through the engine's hook and answers
+ * with JSON text: `{ value }`, or `{ error: { code, message } }` that the guest sees thrown.
+ */
+async function answerCall(request: CodeRunRequest, text: string): Promise<string> {
+  const fail = (code: string, message: string, details?: unknown) =>
+    JSON.stringify({ error: { code, message, ...(details === undefined ? {} : { details }) } });
+  if (!request.call)
+    return fail('E_CODE_ERROR', 'ctx.action and ctx.subflow are not available here.');
+  let call: { kind?: unknown; name?: unknown; input?: unknown };
+  try {
+    call = JSON.parse(text) as typeof call;
+  } catch {
+    return fail('E_CODE_ERROR', 'A flow-script call could not be read.');
+  }
+  if ((call.kind !== 'action' && call.kind !== 'subflow') || typeof call.name !== 'string') {
+    return fail('E_CODE_ERROR', 'A flow-script call needs a kind and a name.');
+  }
+  try {
+    const value = await request.call({ kind: call.kind, name: call.name, input: call.input });
+    return JSON.stringify({ value: value === undefined ? null : value });
+  } catch (err) {
+    const e = err as { code?: unknown; message?: unknown; details?: unknown };
+    return fail(
+      typeof e?.code === 'string' ? e.code : 'E_ACTION_FAILED',
+      typeof e?.message === 'string' ? e.message : String(err),
+      e?.details,
+    );
+  }
 }
 
 function toActionError(failure: GuestFailure): ActionError {

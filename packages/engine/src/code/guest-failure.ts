@@ -58,9 +58,6 @@ export function describeGuestError(context: QuickJSContext, error: QuickJSHandle
   };
 }
 
-/** Error codes a guest error may carry through when the host itself issued them in this call. */
-const PASS_THROUGH = new Set(['E_CODE_FETCH_FORBIDDEN', 'E_CODE_FETCH_FAILED']);
-
 /**
  * Maps a guest error to a typed failure: QuickJS's own `InternalError`s become the limit codes,
  * anything else is the user's error (`E_CODE_ERROR`) with its name, message and guest stack.
@@ -110,7 +107,9 @@ export function failureOf(
     stack: info.stack,
     ...(info.code === undefined ? {} : { code: info.code }),
   };
-  if (info.code !== undefined && PASS_THROUGH.has(info.code) && issuedCodes?.has(info.code)) {
+  // A code the host itself issued in this call (a refused ctx.fetch, a failed ctx.action)
+  // passes through; a code the guest made up does not.
+  if (info.code !== undefined && issuedCodes?.has(info.code)) {
     return { code: info.code, message: info.message, details };
   }
   // The guest's own message, as Windmill reports it (`error.message`); the name is in details.

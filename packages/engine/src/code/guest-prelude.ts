@@ -4,11 +4,11 @@
  * in the guest, so nothing it does (or user code does to it) reaches the host; the host only
  * sees the bridge functions it passes in and the string that comes back.
  *
- * The script's value is a function `(hostLog, hostParams, hostFetch?) => run`, where
+ * The script's value is a function `(hostLog, hostParams, hostFetch?, hostCall?) => run`, where
  * `run(namespace, inputJson)` returns a promise of the output's JSON text (or `undefined`).
  * It is kept short: QuickJS parses it on every call (~14 MB/s, so every KB is ~0.07 ms).
  */
-const HEAD = String.raw`(function (hostLog, hostParams, hostFetch) {
+const HEAD = String.raw`(function (hostLog, hostParams, hostFetch, hostCall) {
 'use strict';
 const stringify = JSON.stringify, parse = JSON.parse, own = Object.prototype.hasOwnProperty;
 const sourceOf = Function.prototype.call.bind(Function.prototype.toString);
@@ -68,7 +68,35 @@ return async function run(ns, inputJson) {
 };
 })`;
 
+/**
+ * `ctx.action(type, input)` and `ctx.subflow(flowId, input)` (flow scripts), present when the
+ * engine passes a call hook: the engine runs the action or the child run, records it as an
+ * event of the node and answers with its result (replayed from the log after a crash).
+ */
+const CALLS = String.raw`const call = async (kind, name, input) => {
+  const r = parse(await hostCall(stringify({ kind, name: String(name), input: input === undefined ? null : input })));
+  if (r.error) {
+    const err = new Error(r.error.message);
+    err.name = 'FlowScriptError';
+    err.code = r.error.code;
+    if (r.error.details !== undefined) err.details = r.error.details;
+    throw err;
+  }
+  return r.value;
+};
+ctx.action = (type, input) => call('action', type, input);
+ctx.subflow = (flowId, input) => call('subflow', flowId, input);
+`;
+
 /** The prelude without `ctx.fetch`. */
 export const GUEST_PRELUDE = HEAD + TAIL;
 /** The prelude with `ctx.fetch` (its calls go to the host, which checks the allow-list). */
 export const GUEST_PRELUDE_WITH_FETCH = HEAD + FETCH + TAIL;
+
+/** The prelude for a job: with `ctx.fetch` and/or the flow-script calls. */
+export function guestPrelude(fetch: boolean, calls: boolean): string {
+  if (!calls) return fetch ? GUEST_PRELUDE_WITH_FETCH : GUEST_PRELUDE;
+  return fetch ? WITH_FETCH_AND_CALLS : WITH_CALLS;
+}
+const WITH_CALLS = HEAD + CALLS + TAIL;
+const WITH_FETCH_AND_CALLS = HEAD + FETCH + CALLS + TAIL;

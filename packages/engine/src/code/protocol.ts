@@ -24,6 +24,8 @@ export interface RunJob {
   readonly maxLogLines: number;
   /** Whether the guest gets `ctx.fetch` (the host checks every call against its allow-list). */
   readonly fetch: boolean;
+  /** Whether the guest gets `ctx.action` / `ctx.subflow` (flow scripts: the engine runs them). */
+  readonly calls?: boolean;
 }
 
 /** The host's answer to one `ctx.fetch`: the response, or an error the guest sees thrown. */
@@ -35,8 +37,16 @@ export interface FetchReply {
   readonly body: string;
 }
 
+/** The host's answer to one `ctx.action` / `ctx.subflow`: JSON of `{ value }` or `{ error }`. */
+export interface CallReply {
+  readonly type: 'call-reply';
+  readonly id: number;
+  readonly callId: number;
+  readonly body: string;
+}
+
 export type HostMessage =
-  { readonly type: 'init'; readonly limits: WorkerLimits } | RunJob | FetchReply;
+  { readonly type: 'init'; readonly limits: WorkerLimits } | RunJob | FetchReply | CallReply;
 
 /** What a guest failure looks like once out of the sandbox. */
 export interface GuestFailure {
@@ -61,6 +71,13 @@ export type WorkerMessage =
       readonly type: 'fetch';
       readonly id: number;
       readonly callId: number;
+      readonly request: string;
+    }
+  | {
+      readonly type: 'call';
+      readonly id: number;
+      readonly callId: number;
+      /** JSON of `{ kind: 'action' | 'subflow', name, input }`. */
       readonly request: string;
     }
   | { readonly type: 'done'; readonly id: number; readonly output: string | undefined }

@@ -9,7 +9,7 @@ import {
 } from 'quickjs-emscripten-core';
 import variant from '@jitl/quickjs-wasmfile-release-sync';
 import { codeGlobals } from './code-platform.ts';
-import { GUEST_PRELUDE, GUEST_PRELUDE_WITH_FETCH } from './guest-prelude.ts';
+import { guestPrelude } from './guest-prelude.ts';
 import { mainParameters } from './main-parameters.ts';
 import type { GuestFailure, RunJob, WorkerLimits } from './protocol.ts';
 import { describeGuestError, failureOf, type GuestErrorInfo } from './guest-failure.ts';
@@ -19,6 +19,8 @@ export interface SandboxHost {
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
   /** Forwards one `ctx.fetch` to the host; resolves with the reply's JSON text. */
   fetch(request: string): Promise<string>;
+  /** Forwards one `ctx.action` / `ctx.subflow` to the host; resolves with the reply's JSON text. */
+  call(request: string): Promise<string>;
 }
 
 export type SandboxResult =
@@ -142,16 +144,19 @@ class SandboxCall {
 
   async #run(): Promise<SandboxResult> {
     const ctx = this.#context;
-    const source = this.#job.fetch ? GUEST_PRELUDE_WITH_FETCH : GUEST_PRELUDE;
+    const source = guestPrelude(this.#job.fetch, this.#job.calls === true);
     const prelude = ctx.evalCode(source, 'millrace:prelude', { type: 'global' });
     if (prelude.error) return this.#guestFailure(this.#keep(prelude.error));
     const factory = this.#keep(prelude.value);
     const log = this.#keep(ctx.newFunction('log', (level, message) => this.#log(level, message)));
     const params = this.#keep(ctx.newFunction('params', (text) => this.#params(text)));
     const fetch = this.#job.fetch
-      ? this.#keep(ctx.newFunction('fetch', (request) => this.#fetch(request)))
+      ? this.#keep(ctx.newFunction('fetch', (request) => this.#ask(request, this.#host.fetch)))
       : ctx.undefined;
-    const made = ctx.callFunction(factory, ctx.undefined, log, params, fetch);
+    const call = this.#job.calls
+      ? this.#keep(ctx.newFunction('call', (request) => this.#ask(request, this.#host.call)))
+      : ctx.undefined;
+    const made = ctx.callFunction(factory, ctx.undefined, log, params, fetch, call);
     if (made.error) return this.#guestFailure(this.#keep(made.error));
     const runFn = this.#keep(made.value);
 
@@ -199,7 +204,7 @@ class SandboxCall {
           failure: failureOf({
             name: 'Error',
             message:
-              'The code awaited a promise that can never settle (nothing is left to run and no ctx.fetch is pending).',
+              'The code awaited a promise that can never settle (nothing is left to run and no ctx.fetch, ctx.action or ctx.subflow is pending).',
             stack: '',
           }),
         },
@@ -269,12 +274,13 @@ class SandboxCall {
     return this.#context.newString(names);
   }
 
-  #fetch(requestHandle: QuickJSHandle): QuickJSHandle {
+  /** One request to the host (`ctx.fetch`, `ctx.action`, `ctx.subflow`): a guest promise of the reply. */
+  #ask(requestHandle: QuickJSHandle, send: (request: string) => Promise<string>): QuickJSHandle {
     const ctx = this.#context;
     const request = ctx.getString(requestHandle);
     const deferred = ctx.newPromise();
     this.#deferreds.add(deferred);
-    void this.#host.fetch(request).then((reply) => {
+    void send(request).then((reply) => {
       if (!deferred.alive) return;
       try {
         const parsed = JSON.parse(reply) as { error?: { code?: unknown } };

@@ -103,6 +103,11 @@ export const ERROR_CODES = {
     family: 'host',
     summary: "The code runner's sandbox worker could not start or crashed.",
   },
+  E_NONDETERMINISM: {
+    family: 'run',
+    summary:
+      "A code node's flow script made other ctx.action/ctx.subflow calls (or fewer) than its recorded run, when it ran again after a restart.",
+  },
   E_HTTP_STATUS: { family: 'run', summary: 'An HTTP request answered with a non-2xx status.' },
   E_HTTP_NETWORK: { family: 'run', summary: 'An HTTP request failed before a response arrived.' },
   E_SIGNAL_UNKNOWN: {

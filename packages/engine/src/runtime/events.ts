@@ -42,6 +42,11 @@ export interface ParentLink {
   readonly runId: string;
   readonly path: string;
   readonly token: string;
+  /**
+   * The child of a flow script's `ctx.subflow` call: the parent's code node awaits the child's
+   * result while it runs (no parked node, no signal when the child ends).
+   */
+  readonly call?: boolean;
 }
 
 export interface RunCreated extends EventBase {
@@ -179,6 +184,34 @@ export interface NodeLogged extends NodeEventBase {
   readonly data?: unknown;
 }
 
+/**
+ * A flow script (a code node) called `ctx.action` or `ctx.subflow`: recorded before the call
+ * is performed. After a crash the node's script runs again and its calls are answered from
+ * these records, in order (`index`), instead of being performed again.
+ */
+export interface ScriptCallStarted extends NodeEventBase {
+  readonly type: 'ScriptCallStarted';
+  /** The code node's attempt (a retry's script performs its calls anew). */
+  readonly attempt: number;
+  /** 0 for the attempt's first call. */
+  readonly index: number;
+  readonly kind: 'action' | 'subflow';
+  /** The action type or the flow id. */
+  readonly name: string;
+  readonly input: unknown;
+  /** A subflow call's child run. */
+  readonly childRunId?: string;
+}
+
+/** A flow-script call ended: its output, or its error (what the script saw thrown). */
+export interface ScriptCallFinished extends NodeEventBase {
+  readonly type: 'ScriptCallFinished';
+  readonly attempt: number;
+  readonly index: number;
+  readonly output?: unknown;
+  readonly error?: NodeError;
+}
+
 export interface RunSucceeded extends EventBase {
   readonly type: 'RunSucceeded';
   readonly output: unknown;
@@ -210,6 +243,8 @@ export type RunEvent =
   | TimerScheduled
   | TimerFired
   | NodeLogged
+  | ScriptCallStarted
+  | ScriptCallFinished
   | RunSucceeded
   | RunFailed
   | RunCancelled;

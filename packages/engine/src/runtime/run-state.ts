@@ -21,6 +21,21 @@ export interface LogEntry {
   readonly data?: unknown;
 }
 
+/** One `ctx.action` / `ctx.subflow` of a code node's script, folded from its two events. */
+export interface ScriptCallRecord {
+  readonly attempt: number;
+  readonly index: number;
+  readonly kind: 'action' | 'subflow';
+  readonly name: string;
+  readonly input: unknown;
+  readonly childRunId?: string;
+  status: 'running' | 'succeeded' | 'failed';
+  output?: unknown;
+  error?: NodeError;
+  readonly startedAt: number;
+  finishedAt?: number;
+}
+
 /** What the run knows about one node (one path: each loop iteration has its own). */
 export interface NodeRecord {
   readonly path: string;
@@ -42,6 +57,8 @@ export interface NodeRecord {
   wait?: WaitInfo | undefined;
   signal?: unknown;
   logs?: LogEntry[];
+  /** A code node's flow-script calls, in order, of every attempt. */
+  calls?: ScriptCallRecord[];
   /** Internal: whether the record counts in `RunState.active`. */
   counted?: boolean;
 }
@@ -248,6 +265,40 @@ export function applyEvent(state: RunState | undefined, event: RunEvent): RunSta
       (r.logs ??= []).push(entry);
       break;
     }
+    case 'ScriptCallStarted': {
+      const r = record(state, event.path);
+      const call: ScriptCallRecord = {
+        attempt: event.attempt,
+        index: event.index,
+        kind: event.kind,
+        name: event.name,
+        input: event.input,
+        status: 'running',
+        startedAt: event.at,
+        ...(event.childRunId === undefined ? {} : { childRunId: event.childRunId }),
+      };
+      (r.calls ??= []).push(call);
+      break;
+    }
+    case 'ScriptCallFinished': {
+      const call = state.nodes
+        .get(event.path)
+        ?.calls?.find((c) => c.attempt === event.attempt && c.index === event.index);
+      if (!call)
+        throw new MillraceError(
+          'E_STORE_CORRUPT',
+          `Run "${state.runId}": ScriptCallFinished at seq ${event.seq} has no ScriptCallStarted (${event.path}, call ${event.index}).`,
+        );
+      call.finishedAt = event.at;
+      if (event.error !== undefined) {
+        call.status = 'failed';
+        call.error = event.error;
+      } else {
+        call.status = 'succeeded';
+        call.output = event.output;
+      }
+      break;
+    }
     case 'RunSucceeded':
       state.status = 'succeeded';
       state.output = event.output;
@@ -347,7 +398,12 @@ export function stateFromSnapshot(snapshot: RunStateSnapshot): RunState {
   return {
     ...s,
     vars: { ...s.vars },
-    nodes: new Map(s.nodes.map((r) => [r.path, { ...r }])),
+    nodes: new Map(
+      s.nodes.map((r) => [
+        r.path,
+        r.calls ? { ...r, calls: r.calls.map((c) => ({ ...c })) } : { ...r },
+      ]),
+    ),
     timers: new Map(s.timers.map((t) => [t.timerId, t])),
     waiting: new Map(s.waiting.map((w) => [w.token, w])),
   } as RunState;

@@ -1,5 +1,11 @@
 import type { NodeError, WaitInfo } from './events.ts';
-import type { LogEntry, NodeStatus, RunState, RunStatus } from './run-state.ts';
+import type {
+  LogEntry,
+  NodeStatus,
+  RunState,
+  RunStatus,
+  ScriptCallRecord,
+} from './run-state.ts';
 
 /** One node of a run, as hosts and the designer's overlay show it. */
 export interface NodeView {
@@ -16,6 +22,8 @@ export interface NodeView {
   readonly cached?: boolean;
   readonly skipReason?: 'skipIf' | 'dead';
   readonly logs: readonly LogEntry[];
+  /** A code node's flow-script calls (`ctx.action`, `ctx.subflow`), in order, every attempt. */
+  readonly calls?: readonly ScriptCallRecord[];
   readonly startedAt?: number;
   readonly finishedAt?: number;
   readonly durationMs?: number;
@@ -65,6 +73,7 @@ export function toRunView(state: RunState): RunView {
       'startedAt',
       'finishedAt',
       'wait',
+      'calls',
     ] as const) {
       if (r[key] !== undefined) view[key] = r[key];
     }

@@ -1,5 +1,6 @@
 import { MillraceError } from '../../errors/millrace-error.ts';
 import type { Clock } from '../../platform/clock.ts';
+import type { AbortSignalLike } from '../../platform/globals.ts';
 import type { IdSource } from '../../platform/ids.ts';
 import { isFinished, type RunStore } from '../../store/run-store.ts';
 import type { CompiledFlow } from '../compile-flow.ts';
@@ -44,7 +45,10 @@ export interface RunSupervisorDeps {
   readonly results: RunResults;
   readonly compiled: (flowId: string, version?: number) => Promise<CompiledFlow>;
   /** The store, time, ids, limits, slots, actions and secrets the executors use. */
-  readonly services: Omit<ExecutorServices, 'idle' | 'startChild' | 'crashed' | 'returned'>;
+  readonly services: Omit<
+    ExecutorServices,
+    'idle' | 'startChild' | 'callSubflow' | 'crashed' | 'returned'
+  >;
 }
 
 /**
@@ -61,6 +65,7 @@ export function createRunSupervisor(deps: RunSupervisorDeps): RunSupervisor {
     returned: (run, value) => results.returned(run.runId, value),
     idle,
     startChild,
+    callSubflow: (request, signal) => callSubflow(request, signal),
     crashed(run, error) {
       live.remove(run.runId);
       admission.setRunning(run.state.flowId, run.runId, false);
@@ -94,7 +99,8 @@ export function createRunSupervisor(deps: RunSupervisorDeps): RunSupervisor {
       results.settle(runId, run.state);
       results.ended(runId);
       const parent = run.state.parent;
-      if (parent) void deliver(parent, childOutcome(run.state));
+      // A flow script's child is awaited through result(), not woken by a signal.
+      if (parent && !parent.call) void deliver(parent, childOutcome(run.state));
     } else if (!closed) {
       const wake = run.nextWakeAt;
       if (wake !== undefined) live.wakeAt(runId, wake);
@@ -122,6 +128,33 @@ export function createRunSupervisor(deps: RunSupervisorDeps): RunSupervisor {
       },
       request.parent,
     );
+  }
+
+  /** A flow script's `ctx.subflow`: start the child once (or find it after a crash), await it. */
+  async function callSubflow(
+    request: { runId: string; flowId: string; input: unknown; parent: ParentLink },
+    signal: AbortSignalLike,
+  ): Promise<unknown> {
+    const existing = await store.getSummary(request.runId);
+    if (!existing) {
+      await start(
+        request.flowId,
+        request.input,
+        { runId: request.runId, trigger: { kind: 'subflow', id: request.parent.runId } },
+        request.parent,
+      );
+    } else if (!isFinished(existing.status)) await live.load(request.runId);
+    const stop = () =>
+      void cancel(request.runId, `the code node of run ${request.parent.runId} ended`).catch(
+        (err: unknown) => logger.error(`Could not cancel child run ${request.runId}`, err),
+      );
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+    try {
+      return await result(request.runId);
+    } finally {
+      signal.removeEventListener('abort', stop);
+    }
   }
 
   async function deliver(parent: ParentLink, payload: unknown): Promise<void> {

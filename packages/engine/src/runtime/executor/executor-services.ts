@@ -1,5 +1,6 @@
 import type { ActionDefinition } from '../../actions/action.ts';
 import type { Clock } from '../../platform/clock.ts';
+import type { AbortSignalLike } from '../../platform/globals.ts';
 import type { IdSource } from '../../platform/ids.ts';
 import type { RunStore } from '../../store/run-store.ts';
 import type { CNode } from '../compile-flow.ts';
@@ -54,6 +55,15 @@ export interface ExecutorServices {
     input: unknown;
     parent: ParentLink;
   }): Promise<void>;
+  /**
+   * Runs a flow script's `ctx.subflow` child to its end (starts it once; after a crash finds
+   * it and waits for it again) and resolves with its result, or rejects with its RunError.
+   * Aborting `signal` (the code node's attempt ended) cancels the child.
+   */
+  callSubflow(
+    request: { runId: string; flowId: string; input: unknown; parent: ParentLink },
+    signal: AbortSignalLike,
+  ): Promise<unknown>;
   /** Something failed outside any run semantics (the store is down); the run stays as stored. */
   crashed(run: LiveRun, error: unknown): void;
 }

@@ -10,6 +10,7 @@ import { normalizeJson, structuredCloneJson, type InFlight } from './executor-su
 import type { RunContext } from './run-context.ts';
 import { evaluateAt, failAttempt, failNode, succeedNode } from './node-outcomes.ts';
 import { secretValues } from './run-scope.ts';
+import { createScriptCalls } from './script-calls.ts';
 
 // Actions (http, code, host connectors): input validation, the step cache, slots,
 // timeouts, and the call itself with its context.
@@ -200,6 +201,22 @@ export function invoke(
       settle(() => failAttempt(ctx, frame, node, path, attempt, error));
     });
   }
+  const log: ActionContext['log'] = (level, message, data) => {
+    ctx.enqueue(() => {
+      if (ctx.ended) return;
+      const d = redact(data, secrets);
+      ctx.emit(
+        {
+          type: 'NodeLogged',
+          path,
+          level,
+          message: redact(String(message), secrets),
+          ...(d === undefined ? {} : { data: d }),
+        },
+        frame,
+      );
+    });
+  };
   const context: ActionContext = {
     signal: controller.signal,
     attempt,
@@ -209,22 +226,22 @@ export function invoke(
     nodeId: node.id,
     nodePath: path,
     now: () => ctx.services.clock.now(),
-    log: (level, message, data) => {
-      ctx.enqueue(() => {
-        if (ctx.ended) return;
-        const d = redact(data, secrets);
-        ctx.emit(
-          {
-            type: 'NodeLogged',
+    log,
+    // Flow scripts: a code node's ctx.action / ctx.subflow, recorded and replayed.
+    ...(node.type === 'code'
+      ? {
+          script: createScriptCalls(ctx, {
+            frame,
+            node,
             path,
-            level,
-            message: redact(String(message), secrets),
-            ...(d === undefined ? {} : { data: d }),
-          },
-          frame,
-        );
-      });
-    },
+            attempt,
+            signal: controller.signal,
+            secrets,
+            live: () => !flight.settled && !ctx.ended,
+            log,
+          }),
+        }
+      : {}),
   };
   let promise: Promise<unknown>;
   try {
