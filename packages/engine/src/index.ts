@@ -144,6 +144,13 @@ export type {
   RunListener,
   StartOptions,
 } from './runtime/engine.ts';
+export type {
+  DeployOptions,
+  FlowListing,
+  FlowListingStatus,
+  ListFlowsQuery,
+} from './runtime/engine/flow-listing.ts';
+export type { AliasTarget } from './runtime/engine/aliases.ts';
 export { RunError } from './runtime/node-errors.ts';
 export { ActionError } from './actions/action.ts';
 export type { ActionContext, ActionDefinition } from './actions/action.ts';
@@ -194,6 +201,30 @@ export type {
   WaitingEntry,
 } from './store/run-store.ts';
 export type { FlowStore, FlowSummary, StoredDraft, StoredFlow } from './store/flow-store.ts';
+export type {
+  AliasWeight,
+  FlowLifecycleStore,
+  FlowStatus,
+  StoredAlias,
+  StoredFlowState,
+} from './store/flow-state.ts';
+
+// Triggers: webhook verification (for any host), schedule catch-up
+export {
+  WEBHOOK_IDEMPOTENCY_HEADER,
+  WEBHOOK_SIGNATURE_HEADER,
+  WEBHOOK_TIMESTAMP_HEADER,
+  signWebhook,
+  verifyWebhook,
+} from './triggers/verify-webhook.ts';
+export type {
+  VerifyWebhookOptions,
+  WebhookRequest,
+  WebhookVerification,
+} from './triggers/verify-webhook.ts';
+export { createWebhookDedupe } from './triggers/webhook-dedupe.ts';
+export type { WebhookDedupe, WebhookDedupeOptions } from './triggers/webhook-dedupe.ts';
+export { catchUpFire } from './triggers/schedule-catch-up.ts';
 
 // Platform seams
 export { SimulatedClock, settle, systemClock } from './platform/clock.ts';

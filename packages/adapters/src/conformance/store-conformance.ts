@@ -1,5 +1,6 @@
 import type {
   FlowDefinition,
+  FlowLifecycleStore,
   FlowStore,
   RunEvent,
   RunStore,
@@ -110,6 +111,87 @@ export function storeConformance(name: string, make: StoreFactory, t: Conformanc
     t.equal(await s.getDraft('f'), undefined);
     t.equal((await s.getFlow('f'))?.version, 1);
     await s.deleteDraft('never-saved');
+  });
+
+  /** The lifecycle methods, which FlowStore leaves optional for older stores: required here. */
+  const lifecycleOf = (s: FlowStore): FlowLifecycleStore => {
+    const names = [
+      'getFlowState',
+      'putFlowState',
+      'listFlowStates',
+      'listDrafts',
+      'getScheduleFire',
+      'recordScheduleFire',
+    ] as const;
+    for (const m of names) t.ok(typeof s[m] === 'function', `the store implements ${m}`);
+    return s as FlowStore & FlowLifecycleStore;
+  };
+
+  it('stores a flow state (status, deletion, aliases) and replaces it on each put', async (s) => {
+    const l = lifecycleOf(s);
+    t.equal(await l.getFlowState('f'), undefined);
+    t.deepEqual(await l.listFlowStates(), []);
+    await s.saveFlow(flow('f'), T0);
+    await s.saveFlow(flow('f'), T0 + 1);
+    await l.putFlowState({ id: 'f', status: 'inactive', aliases: {}, updatedAt: T0 + 2 });
+    const aliases = {
+      production: { versions: [{ version: 1, percent: 100 }], updatedAt: T0 + 3 },
+      canary: {
+        versions: [
+          { version: 1, percent: 90 },
+          { version: 2, percent: 10 },
+        ],
+        updatedAt: T0 + 3,
+      },
+    };
+    await l.putFlowState({ id: 'f', status: 'active', aliases, updatedAt: T0 + 3 });
+    await l.putFlowState({
+      id: 'g',
+      status: 'inactive',
+      deletedAt: T0 + 4,
+      aliases: {},
+      updatedAt: T0 + 4,
+    });
+    t.deepEqual(await l.getFlowState('f'), {
+      id: 'f',
+      status: 'active',
+      aliases,
+      updatedAt: T0 + 3,
+    });
+    t.equal((await l.getFlowState('g'))?.deletedAt, T0 + 4);
+    t.deepEqual((await l.listFlowStates()).map((x) => x.id).sort(), ['f', 'g']);
+    // Versions are untouched by lifecycle records.
+    t.deepEqual(await s.listVersions('f'), [1, 2]);
+  });
+
+  it('lists every draft', async (s) => {
+    const l = lifecycleOf(s);
+    t.deepEqual(await l.listDrafts(), []);
+    await s.saveDraft(flow('a', 'A'), T0);
+    await s.saveDraft(flow('b', 'B'), T0 + 1);
+    await s.saveDraft(flow('a', 'A2'), T0 + 2);
+    const drafts = (await l.listDrafts()).sort((x, y) => (x.id < y.id ? -1 : 1));
+    t.deepEqual(
+      drafts.map((d) => [d.id, d.definition.name, d.savedAt]),
+      [
+        ['a', 'A2', T0 + 2],
+        ['b', 'B', T0 + 1],
+      ],
+    );
+  });
+
+  it('records the last fire time per flow and schedule trigger, never moving it back', async (s) => {
+    const l = lifecycleOf(s);
+    t.equal(await l.getScheduleFire('f', 'nightly'), undefined);
+    await l.recordScheduleFire('f', 'nightly', T0 + 100);
+    await l.recordScheduleFire('f', 'hourly', T0 + 5);
+    await l.recordScheduleFire('g', 'nightly', T0 + 7);
+    await l.recordScheduleFire('f', 'nightly', T0 + 50); // an older fire, recorded late
+    t.equal(await l.getScheduleFire('f', 'nightly'), T0 + 100);
+    t.equal(await l.getScheduleFire('f', 'hourly'), T0 + 5);
+    t.equal(await l.getScheduleFire('g', 'nightly'), T0 + 7);
+    await l.recordScheduleFire('f', 'nightly', T0 + 200);
+    t.equal(await l.getScheduleFire('f', 'nightly'), T0 + 200);
   });
 
   it('appends events and loads them back in order with the summary', async (s) => {

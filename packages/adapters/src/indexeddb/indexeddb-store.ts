@@ -3,6 +3,7 @@ import {
   isFinished,
   type CacheEntry,
   type FlowDefinition,
+  type FlowLifecycleStore,
   type FlowStore,
   type FlowSummary,
   type LoadedRun,
@@ -14,7 +15,8 @@ import {
 } from '@millrace/engine';
 import { openMillraceDb, type MillraceDb } from './open-database.ts';
 
-export interface IndexedDbStore extends FlowStore, RunStore {
+export interface IndexedDbStore
+  extends Omit<FlowStore, keyof FlowLifecycleStore>, FlowLifecycleStore, RunStore {
   readonly db: MillraceDb;
   close(): void;
 }
@@ -73,6 +75,23 @@ export async function createIndexedDbStore(
     getDraft: (id) => db.get('drafts', id),
     async deleteDraft(id) {
       await db.delete('drafts', id);
+    },
+    getFlowState: (id) => db.get('flowStates', id),
+    async putFlowState(state) {
+      await db.put('flowStates', state);
+    },
+    listFlowStates: () => db.getAll('flowStates'),
+    listDrafts: () => db.getAll('drafts'),
+    async getScheduleFire(flowId, triggerId) {
+      return (await db.get('scheduleFires', [flowId, triggerId]))?.firedAt;
+    },
+    async recordScheduleFire(flowId, triggerId, firedAt) {
+      // Read and write in one transaction: the stored time only moves forward.
+      const tx = db.transaction('scheduleFires', 'readwrite');
+      const previous = await tx.store.get([flowId, triggerId]);
+      if (!previous || previous.firedAt < firedAt)
+        void tx.store.put({ flowId, triggerId, firedAt });
+      await tx.done;
     },
     async listVersions(id) {
       return (await db.getAllKeysFromIndex('flows', 'byId', id))

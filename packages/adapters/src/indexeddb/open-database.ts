@@ -7,6 +7,7 @@ import type {
   RunSummary,
   StoredDraft,
   StoredFlow,
+  StoredFlowState,
   WaitingEntry,
 } from '@millrace/engine';
 
@@ -43,9 +44,17 @@ export interface MillraceDbSchema extends DBSchema {
     key: string;
     value: StoredDraft;
   };
+  flowStates: {
+    key: string;
+    value: StoredFlowState;
+  };
+  scheduleFires: {
+    key: [string, string];
+    value: { flowId: string; triggerId: string; firedAt: number };
+  };
 }
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export type MillraceDb = IDBPDatabase<MillraceDbSchema>;
 
@@ -85,6 +94,12 @@ export async function openMillraceDb(name = 'millrace'): Promise<MillraceDb> {
       if (oldVersion < 3) {
         // Version 3: editable drafts, one per flow id, beside the deployed versions.
         db.createObjectStore('drafts', { keyPath: 'id' });
+      }
+      if (oldVersion < 4) {
+        // Version 4: lifecycle (status, deletion, aliases) per flow, and the last fire time of
+        // each schedule trigger. Flows without a state record stay active, as they were.
+        db.createObjectStore('flowStates', { keyPath: 'id' });
+        db.createObjectStore('scheduleFires', { keyPath: ['flowId', 'triggerId'] });
       }
       void tx;
     },

@@ -55,7 +55,8 @@ export const ERROR_CODES = {
   E_ACTION_UNKNOWN: { family: 'run', summary: 'No action is registered for a node type.' },
   E_INPUT_INVALID: {
     family: 'run',
-    summary: "A node's evaluated input does not match the action's input schema.",
+    summary:
+      "A node's evaluated input does not match the action's input schema, or a start's input does not match the flow's input schema (details.errors: one { pointer, message } per field).",
   },
   E_OUTPUT_TOO_LARGE: {
     family: 'run',
@@ -119,8 +120,34 @@ export const ERROR_CODES = {
     summary: 'A signal payload does not match what the parked node expects.',
   },
   E_FLOW_VERSION_NOT_FOUND: { family: 'host', summary: 'The flow exists but not in that version.' },
+  E_FLOW_DELETED: {
+    family: 'host',
+    summary: 'The flow was deleted: it starts no runs (its runs stay readable).',
+  },
+  E_ALIAS_NOT_FOUND: { family: 'host', summary: 'The flow has no alias of that name.' },
+  E_WEBHOOK_SIGNATURE: {
+    family: 'host',
+    summary: 'A webhook delivery has no valid x-millrace-signature for its timestamp and body.',
+  },
+  E_WEBHOOK_STALE: {
+    family: 'host',
+    summary:
+      "A webhook delivery's x-millrace-timestamp is missing or outside the tolerance (replay).",
+  },
+  E_WEBHOOK_DUPLICATE: {
+    family: 'host',
+    summary: 'A webhook delivery repeats an idempotency key already accepted.',
+  },
+  E_WEBHOOK_SECRET: {
+    family: 'host',
+    summary: "A webhook trigger's secret is missing or names a secret the host does not have.",
+  },
 
   E_STORE_CONFLICT: { family: 'store', summary: 'A concurrent writer changed the same record.' },
+  E_STORE_LOCKED: {
+    family: 'store',
+    summary: 'The embedded database directory is in use by another process.',
+  },
   E_STORE_CORRUPT: { family: 'store', summary: 'A stored record could not be read back.' },
 } as const satisfies Record<string, { family: ErrorFamily; summary: string }>;
 

@@ -86,6 +86,11 @@ export interface ScheduleTrigger extends TriggerBase {
   readonly timezone?: string;
   /** Flow input for scheduled runs. */
   readonly input?: JsonValue;
+  /**
+   * Fires missed while no engine ran (found by `engine.recover()` from the stored last fire
+   * time): `skip` (the default) starts none, `runOnce` starts one run for the latest of them.
+   */
+  readonly catchUp?: 'skip' | 'runOnce';
 }
 
 export interface WebhookTrigger extends TriggerBase {

@@ -1,16 +1,19 @@
 import { systemClock } from '../platform/clock.ts';
 import { cryptoIds } from '../platform/ids.ts';
+import { flowLifecycleStore } from '../store/flow-lifecycle-store.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import type { FlowStore } from '../store/flow-store.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { createActionRegistry } from './engine/action-registry.ts';
 import type { Engine, EngineOptions } from './engine/engine-api.ts';
+import { createFlowLifecycle } from './engine/flow-lifecycle.ts';
 import { createFlowRegistry } from './engine/flow-registry.ts';
 import { createRunAdmission } from './engine/run-admission.ts';
 import { createRunListeners } from './engine/run-listeners.ts';
 import { createRunResults } from './engine/run-results.ts';
 import { createRunSupervisor } from './engine/run-supervisor.ts';
 import { createSecretRegistry } from './engine/secret-registry.ts';
+import { createStartGate } from './engine/start-gate.ts';
 import { createTriggers } from './engine/triggers.ts';
 import { toRunView } from './run-view.ts';
 import { createSlots } from './slots.ts';
@@ -77,20 +80,44 @@ export function createEngine(options: EngineOptions = {}): Engine {
       published: (run, events) => listeners.publish(run.runId, events),
     },
   });
-  const triggers = createTriggers({ clock, logger, latest: flows.latest, start: runs.start });
+  const records = flowLifecycleStore(flowStore);
+  const lifecycle = createFlowLifecycle({
+    store: flowStore,
+    records,
+    clock,
+    triggers: () => triggers,
+  });
+  const gate = createStartGate({
+    state: lifecycle.state,
+    compiled: flows.compiled,
+    ids,
+    start: (flowId, input, opts) => runs.start(flowId, input, opts),
+  });
+  const triggers = createTriggers({
+    clock,
+    logger,
+    armed: lifecycle.armed,
+    start: gate.startTriggered,
+    fires: records,
+  });
 
   return {
-    async deploy(definition) {
+    async deploy(definition, opts) {
       const stored = await flows.deploy(definition);
-      triggers.deployed(stored.definition);
+      await lifecycle.deployed(stored, opts);
       return stored;
     },
     getFlow: flows.getFlow,
-    listFlows: flows.listFlows,
+    listFlows: lifecycle.listFlows,
+    activate: lifecycle.activate,
+    deactivate: lifecycle.deactivate,
+    deleteFlow: lifecycle.deleteFlow,
+    setAlias: lifecycle.setAlias,
+    removeAlias: lifecycle.removeAlias,
     saveDraft: flows.saveDraft,
     getDraft: flows.getDraft,
     discardDraft: flows.discardDraft,
-    start: (flowId, input, opts = {}) => runs.start(flowId, input, opts),
+    start: (flowId, input, opts = {}) => gate.start(flowId, input, opts),
     handle: runs.handle,
     subscribe: listeners.subscribe,
     signal: runs.signal,
@@ -107,7 +134,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
     listWaiting: (query) => runStore.listWaiting(query),
     async recover() {
-      // Schedules of the latest versions come back with the engine.
+      // Schedules of the active flows come back with the engine (catching up per trigger).
       await triggers.armSchedules();
       return runs.recover();
     },

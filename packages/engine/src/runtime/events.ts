@@ -49,6 +49,20 @@ export interface ParentLink {
   readonly call?: boolean;
 }
 
+/**
+ * A node whose execution a run replaces by a given output (test runs and reruns): `mocked`
+ * (a test double, `start(..., { mocks })`), `pinned` (an output pinned in the designer,
+ * `start(..., { pinned })`), `reused` (the recorded output of the run a `rerun` comes from).
+ */
+export interface NodeOverride {
+  readonly kind: 'mocked' | 'pinned' | 'reused';
+  readonly output: unknown;
+  /** The port the node takes (a reused `if` keeps its branch); the default port when absent. */
+  readonly port?: string;
+  /** Variables the node set (a reused `setVars`). */
+  readonly vars?: Readonly<Record<string, unknown>>;
+}
+
 export interface RunCreated extends EventBase {
   readonly type: 'RunCreated';
   readonly runId: string;
@@ -60,8 +74,14 @@ export interface RunCreated extends EventBase {
   readonly parent?: ParentLink;
   /** True when the run waits for a free slot (`maxConcurrentRuns`). */
   readonly queued?: boolean;
+  /** Test runs and reruns: nodes (by id) not executed, their output given. */
+  readonly overrides?: Readonly<Record<string, NodeOverride>>;
+  /** A rerun: the run it reuses outputs from and the node it executes from. */
+  readonly rerunOf?: { readonly runId: string; readonly fromNode: string };
   /** Run deadline (`timeoutMs`), absolute. */
   readonly deadline?: number;
+  /** The alias the start went through (`production`, `canary`...), when it used one. */
+  readonly alias?: string;
 }
 
 /** A queued run got its slot. */
@@ -102,6 +122,12 @@ export interface NodeSucceeded extends NodeEventBase {
   readonly returned?: boolean;
   /** The node failed and `continueOnError` turned the error into its output. */
   readonly recovered?: boolean;
+  /** Not executed: a test run's mock (`start(..., { mocks })`) gave the output. */
+  readonly mocked?: boolean;
+  /** Not executed: an output pinned in the designer (`start(..., { pinned })`). */
+  readonly pinned?: boolean;
+  /** Not executed: a rerun reused the output recorded by the run it comes from. */
+  readonly reused?: boolean;
   readonly input?: unknown;
 }
 

@@ -2,6 +2,7 @@ import { MillraceError } from '../errors/millrace-error.ts';
 import type {
   LogLevel,
   NodeError,
+  NodeOverride,
   ParentLink,
   RunEvent,
   TimerPurpose,
@@ -57,6 +58,8 @@ export interface NodeRecord {
   wait?: WaitInfo | undefined;
   signal?: unknown;
   logs?: LogEntry[];
+  /** Not executed: its output was a test run's mock, a pinned output, or reused by a rerun. */
+  replaced?: NodeOverride['kind'];
   /** A code node's flow-script calls, in order, of every attempt. */
   calls?: ScriptCallRecord[];
   /** Internal: whether the record counts in `RunState.active`. */
@@ -75,6 +78,8 @@ export interface RunState {
   runId: string;
   flowId: string;
   flowVersion: number;
+  /** The alias the run was started through, if any (its version is `flowVersion`). */
+  alias?: string;
   status: RunStatus;
   input: unknown;
   trigger: TriggerInfo;
@@ -89,6 +94,10 @@ export interface RunState {
   finishedAt?: number;
   updatedAt: number;
   deadline?: number;
+  /** Test runs and reruns: nodes (by id) replaced by a given output (RunCreated). */
+  overrides?: Readonly<Record<string, NodeOverride>>;
+  /** A rerun: the run it comes from and the node it executes from. */
+  rerunOf?: { readonly runId: string; readonly fromNode: string };
   /** Set by a `return` node: the run's output, before the run ends. */
   returned?: { value: unknown };
   output?: unknown;
@@ -137,7 +146,10 @@ export function applyEvent(state: RunState | undefined, event: RunEvent): RunSta
     };
     if (!event.queued) created.startedAt = event.at;
     if (event.parent) created.parent = event.parent;
+    if (event.overrides !== undefined) created.overrides = event.overrides;
+    if (event.rerunOf !== undefined) created.rerunOf = event.rerunOf;
     if (event.deadline !== undefined) created.deadline = event.deadline;
+    if (event.alias !== undefined) created.alias = event.alias;
     return created;
   }
   if (!state)
@@ -182,6 +194,9 @@ export function applyEvent(state: RunState | undefined, event: RunEvent): RunSta
       if (event.port !== undefined) r.port = event.port;
       if (event.cached) r.cached = true;
       if (event.recovered) r.recovered = true;
+      if (event.mocked) r.replaced = 'mocked';
+      else if (event.pinned) r.replaced = 'pinned';
+      else if (event.reused) r.replaced = 'reused';
       r.startedAt ??= event.at;
       r.finishedAt = event.at;
       r.finishedSeq = event.seq;

@@ -20,6 +20,8 @@ export interface NodeView {
   readonly port?: string;
   readonly error?: NodeError;
   readonly cached?: boolean;
+  /** Not executed: a test run's mock, a pinned output, or an output reused by a rerun. */
+  readonly replaced?: 'mocked' | 'pinned' | 'reused';
   readonly skipReason?: 'skipIf' | 'dead';
   readonly logs: readonly LogEntry[];
   /** A code node's flow-script calls (`ctx.action`, `ctx.subflow`), in order, every attempt. */
@@ -34,6 +36,8 @@ export interface RunView {
   readonly runId: string;
   readonly flowId: string;
   readonly flowVersion: number;
+  /** The alias the run was started through, if any. */
+  readonly alias?: string;
   readonly status: RunStatus;
   readonly input: unknown;
   readonly output?: unknown;
@@ -46,6 +50,10 @@ export interface RunView {
   readonly nodes: readonly NodeView[];
   readonly waiting: readonly WaitInfo[];
   readonly parentRunId?: string;
+  /** A rerun: the run it reused outputs from and the node it executed from. */
+  readonly rerunOf?: { readonly runId: string; readonly fromNode: string };
+  /** A test run: ids of the nodes replaced by mocks or pinned outputs. */
+  readonly testNodes?: readonly string[];
   readonly lastSeq: number;
 }
 
@@ -74,6 +82,7 @@ export function toRunView(state: RunState): RunView {
       'finishedAt',
       'wait',
       'calls',
+      'replaced',
     ] as const) {
       if (r[key] !== undefined) view[key] = r[key];
     }
@@ -101,5 +110,13 @@ export function toRunView(state: RunState): RunView {
     run['durationMs'] = state.finishedAt - (state.startedAt ?? state.createdAt);
   }
   if (state.parent) run['parentRunId'] = state.parent.runId;
+  if (state.rerunOf) run['rerunOf'] = state.rerunOf;
+  if (state.overrides) {
+    const test = Object.keys(state.overrides).filter(
+      (id) => state.overrides![id]!.kind !== 'reused',
+    );
+    if (test.length > 0) run['testNodes'] = test;
+  }
+  if (state.alias !== undefined) run['alias'] = state.alias;
   return run as unknown as RunView;
 }

@@ -1,4 +1,5 @@
 import type { FlowDefinition } from '../model/flow.ts';
+import type { FlowLifecycleStore } from './flow-state.ts';
 
 /** One deployed version of a flow. */
 export interface StoredFlow {
@@ -39,4 +40,12 @@ export interface FlowStore {
   saveDraft(definition: FlowDefinition, savedAt: number): Promise<StoredDraft>;
   getDraft(id: string): Promise<StoredDraft | undefined>;
   deleteDraft(id: string): Promise<void>;
+
+  // Lifecycle, aliases and schedule fire times (flow-state.ts): optional for older stores.
+  getFlowState?: FlowLifecycleStore['getFlowState'];
+  putFlowState?: FlowLifecycleStore['putFlowState'];
+  listFlowStates?: FlowLifecycleStore['listFlowStates'];
+  listDrafts?: FlowLifecycleStore['listDrafts'];
+  getScheduleFire?: FlowLifecycleStore['getScheduleFire'];
+  recordScheduleFire?: FlowLifecycleStore['recordScheduleFire'];
 }

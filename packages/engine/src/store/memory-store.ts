@@ -2,6 +2,8 @@ import { MillraceError } from '../errors/millrace-error.ts';
 import type { FlowDefinition } from '../model/flow.ts';
 import type { RunEvent } from '../runtime/events.ts';
 import type { RunStateSnapshot } from '../runtime/run-state.ts';
+import { memoryLifecycle } from './flow-lifecycle-store.ts';
+import type { FlowLifecycleStore } from './flow-state.ts';
 import type { FlowStore, FlowSummary, StoredDraft, StoredFlow } from './flow-store.ts';
 import {
   isFinished,
@@ -19,7 +21,8 @@ interface RunRow {
   snapshot?: { seq: number; state: RunStateSnapshot };
 }
 
-export interface MemoryStore extends FlowStore, RunStore {
+export interface MemoryStore
+  extends Omit<FlowStore, keyof FlowLifecycleStore>, FlowLifecycleStore, RunStore {
   /** Drops everything after the first `keep` events of a run (tests simulate crashes with it). */
   truncateRun(runId: string, keep: number): void;
   /** A deep copy of the store's contents: a second engine "restarting" on the same data. */
@@ -38,6 +41,7 @@ export function createMemoryStore(): MemoryStore {
   const runs = new Map<string, RunRow>();
   const waiting = new Map<string, WaitingEntry>();
   const cache = new Map<string, CacheEntry>();
+  const lifecycle = memoryLifecycle(async () => [...drafts.values()]);
 
   const indexWaiting = (summary: RunSummary, previous: RunSummary | undefined) => {
     for (const w of previous?.waiting ?? []) waiting.delete(w.token);
@@ -97,6 +101,12 @@ export function createMemoryStore(): MemoryStore {
     async deleteDraft(id) {
       drafts.delete(id);
     },
+    getFlowState: lifecycle.getFlowState,
+    putFlowState: lifecycle.putFlowState,
+    listFlowStates: lifecycle.listFlowStates,
+    listDrafts: lifecycle.listDrafts,
+    getScheduleFire: lifecycle.getScheduleFire,
+    recordScheduleFire: lifecycle.recordScheduleFire,
 
     async append(runId, events, summary) {
       let row = runs.get(runId);
@@ -214,6 +224,11 @@ export function createMemoryStore(): MemoryStore {
       }
       for (const [key, entry] of cache) void copy.putCache(key, json(entry));
       for (const d of drafts.values()) void copy.saveDraft(json(d.definition), d.savedAt);
+      for (const state of lifecycle.states.values()) void copy.putFlowState(json(state));
+      for (const [k, firedAt] of lifecycle.fires) {
+        const [flowId, triggerId] = k.split('\u0000') as [string, string];
+        void copy.recordScheduleFire(flowId, triggerId, firedAt);
+      }
       return copy;
     },
   };

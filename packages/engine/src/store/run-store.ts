@@ -6,6 +6,8 @@ export interface RunSummary {
   readonly runId: string;
   readonly flowId: string;
   readonly flowVersion: number;
+  /** The alias the run was started through, if any. */
+  readonly alias?: string;
   readonly status: RunStatus;
   readonly createdAt: number;
   readonly updatedAt: number;

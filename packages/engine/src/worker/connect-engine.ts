@@ -24,9 +24,14 @@ export function connectEngine(worker: Endpoint): Engine {
     result: () => call(api.result(h.id)),
   });
   return {
-    deploy: (definition) => call(api.deploy(definition)),
+    deploy: (definition, options) => call(api.deploy(definition, options)),
     getFlow: (id, version) => call(api.getFlow(id, version)),
-    listFlows: () => call(api.listFlows()),
+    listFlows: (query) => call(api.listFlows(query)),
+    activate: (flowId) => call(api.activate(flowId)),
+    deactivate: (flowId) => call(api.deactivate(flowId)),
+    deleteFlow: (flowId) => call(api.deleteFlow(flowId)),
+    setAlias: (flowId, name, target) => call(api.setAlias(flowId, name, target)),
+    removeAlias: (flowId, name) => call(api.removeAlias(flowId, name)),
     saveDraft: (definition) => call(api.saveDraft(definition)),
     getDraft: (id) => call(api.getDraft(id)),
     discardDraft: (id) => call(api.discardDraft(id)),

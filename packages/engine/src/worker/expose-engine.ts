@@ -33,10 +33,19 @@ export function engineApi(engine: Engine) {
   const subscriptions = new Map<number, () => void>();
   let next = 1;
   return {
-    deploy: (definition: Parameters<Engine['deploy']>[0]) =>
-      settle(() => engine.deploy(definition)),
+    deploy: (
+      definition: Parameters<Engine['deploy']>[0],
+      options?: Parameters<Engine['deploy']>[1],
+    ) => settle(() => engine.deploy(definition, options)),
     getFlow: (id: string, version?: number) => settle(() => engine.getFlow(id, version)),
-    listFlows: () => settle(() => engine.listFlows()),
+    listFlows: (query?: Parameters<Engine['listFlows']>[0]) =>
+      settle(() => engine.listFlows(query)),
+    activate: (flowId: string) => settle(() => engine.activate(flowId)),
+    deactivate: (flowId: string) => settle(() => engine.deactivate(flowId)),
+    deleteFlow: (flowId: string) => settle(() => engine.deleteFlow(flowId)),
+    setAlias: (flowId: string, name: string, target: Parameters<Engine['setAlias']>[2]) =>
+      settle(() => engine.setAlias(flowId, name, target)),
+    removeAlias: (flowId: string, name: string) => settle(() => engine.removeAlias(flowId, name)),
     saveDraft: (definition: Parameters<Engine['saveDraft']>[0]) =>
       settle(() => engine.saveDraft(definition)),
     getDraft: (id: string) => settle(() => engine.getDraft(id)),

@@ -106,6 +106,7 @@ const TRIGGER_FIELDS: { readonly [kind: string]: FieldSpecs } = {
     cron: { kind: 'string', required: true },
     timezone: { kind: 'string' },
     input: { kind: 'json' },
+    catchUp: { kind: 'string', oneOf: ['skip', 'runOnce'] },
   },
   webhook: {
     path: { kind: 'string', required: true, nonEmpty: true },

@@ -25,6 +25,7 @@ export function runSummary(state: RunState): RunSummary {
   if (s.finishedAt !== undefined) base.finishedAt = s.finishedAt;
   if (s.error !== undefined) base.error = s.error;
   if (s.parent !== undefined) base.parentRunId = s.parent.runId;
+  if (s.alias !== undefined) base.alias = s.alias;
   const wake = nextWakeAt(s);
   if (wake !== undefined) base.nextWakeAt = wake;
   return base;

@@ -4,10 +4,12 @@ import type { FetchLike } from '../../actions/http.ts';
 import type { FlowDefinition } from '../../model/flow.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { IdSource } from '../../platform/ids.ts';
-import type { FlowStore, FlowSummary, StoredDraft, StoredFlow } from '../../store/flow-store.ts';
+import type { FlowStore, StoredDraft, StoredFlow } from '../../store/flow-store.ts';
 import type { RunQuery, RunStore, RunSummary, WaitingEntry } from '../../store/run-store.ts';
 import type { RunEvent, TriggerInfo } from '../events.ts';
 import type { RunView } from '../run-view.ts';
+import type { AliasTarget } from './aliases.ts';
+import type { DeployOptions, FlowListing, ListFlowsQuery } from './flow-listing.ts';
 
 // The engine's public types (re-exported by runtime/engine.ts and the package index): the
 // same API in Node, in a Worker (connectEngine) and over HTTP (the adapters).
@@ -51,6 +53,11 @@ export interface EngineOptions {
 export interface StartOptions {
   /** Run this version instead of the latest. */
   readonly version?: number;
+  /**
+   * Run the version an alias (setAlias) points to; an alias that splits traffic picks by a hash
+   * of the run id, so the same run id always takes the same version. Not with `version`.
+   */
+  readonly alias?: string;
   readonly trigger?: TriggerInfo;
   /** Use this run id (idempotent starts: starting an existing id returns its handle). */
   readonly runId?: string;
@@ -72,10 +79,32 @@ export interface RunHandle {
 export type RunListener = (event: RunEvent) => void;
 
 export interface Engine {
-  /** Validates (E_FLOW_INVALID with the diagnostics), stores the next version, returns it. */
-  deploy(definition: FlowDefinition): Promise<StoredFlow>;
+  /**
+   * Validates (E_FLOW_INVALID with the diagnostics), stores the next version, returns it. The
+   * flow becomes active (triggers armed) unless `{ activate: false }` (see DeployOptions).
+   */
+  deploy(definition: FlowDefinition, options?: DeployOptions): Promise<StoredFlow>;
+  /** A deployed version (the latest when absent); a deleted flow's versions stay readable. */
   getFlow(id: string, version?: number): Promise<StoredFlow | undefined>;
-  listFlows(): Promise<FlowSummary[]>;
+  /** Flows with their status (`draft`, `active`, `inactive`) and aliases; deleted ones are left out. */
+  listFlows(query?: ListFlowsQuery): Promise<FlowListing[]>;
+  /** Arms the triggers of a deployed flow (E_FLOW_NOT_FOUND, E_FLOW_DELETED). */
+  activate(flowId: string): Promise<void>;
+  /** Disarms its triggers; manual starts still work. */
+  deactivate(flowId: string): Promise<void>;
+  /**
+   * Deletes a flow: triggers disarmed, draft dropped, left out of listFlows, starts fail with
+   * E_FLOW_DELETED. Its runs stay readable (getRun, listRuns), runs in flight finish, and its
+   * versions stay in the store. A later deploy of the same id starts afresh (next version).
+   */
+  deleteFlow(flowId: string): Promise<void>;
+  /**
+   * Points an alias (`production`, `canary`...) at one version, or splits it by percentage
+   * (`{ versions: [{ version: 1, percent: 90 }, { version: 2, percent: 10 }] }`).
+   * `start(id, input, { alias })` takes it; triggers take `production` when it is set.
+   */
+  setAlias(flowId: string, name: string, target: AliasTarget): Promise<void>;
+  removeAlias(flowId: string, name: string): Promise<void>;
   /**
    * Stores an editable draft of a flow without deploying it (drafts may be invalid: the editor
    * saves as the user works). Needs an object with a valid `id` (E_INVALID_ARGUMENT).

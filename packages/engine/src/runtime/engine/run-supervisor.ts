@@ -220,6 +220,7 @@ export function createRunSupervisor(deps: RunSupervisorDeps): RunSupervisor {
       trigger: opts.trigger ?? { kind: 'api' },
       ...(parent ? { parent } : {}),
       queued,
+      ...(opts.alias !== undefined ? { alias: opts.alias } : {}),
     });
     live.add(executor);
     begin(executor, queued);

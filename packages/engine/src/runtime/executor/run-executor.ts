@@ -44,6 +44,7 @@ export class RunExecutor extends RunContext {
       trigger: TriggerInfo;
       parent?: ParentLink;
       queued: boolean;
+      alias?: string;
     },
   ): RunExecutor {
     const now = services.clock.now();
@@ -61,6 +62,7 @@ export class RunExecutor extends RunContext {
       ...(init.parent ? { parent: init.parent } : {}),
       ...(init.queued ? { queued: true } : {}),
       ...(timeoutMs !== undefined ? { deadline: now + timeoutMs } : {}),
+      ...(init.alias !== undefined ? { alias: init.alias } : {}),
     };
     // Secrets never travel as data, not even into a child run's input: a child that needs a
     // secret reads $<secrets.NAME> itself.
