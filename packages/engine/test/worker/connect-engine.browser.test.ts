@@ -52,4 +52,46 @@ describe('connectEngine: the engine in a Web Worker', () => {
     }
     expect((missing as MillraceError).code).to.equal('E_FLOW_NOT_FOUND');
   });
+
+  it('runs the lifecycle and aliases across the boundary', async () => {
+    const def = (v: number) => ({
+      format: 'millrace.flow/v1' as const,
+      id: 'life',
+      input: { type: 'object', required: ['n'], properties: { n: { type: 'number' } } },
+      triggers: [{ id: 'e', kind: 'event' as const, event: 'life.ping' }],
+      nodes: [{ id: 'a', type: 'transform', input: { v } }],
+    });
+    await engine.deploy(def(1), { activate: false });
+    await engine.deploy(def(2));
+    expect((await engine.listFlows({ status: 'active' })).map((f) => f.id)).to.include('life');
+    await engine.deactivate('life');
+    expect((await engine.emit('life.ping', {})).started).to.deep.equal([]);
+    await engine.activate('life');
+    await engine.setAlias('life', 'production', { version: 1 });
+    const [started] = (await engine.emit('life.ping', {})).started;
+    const view = await engine.getRun(started!);
+    expect([view?.flowVersion, view?.alias]).to.deep.equal([1, 'production']);
+    const run = await engine.start('life', { n: 1 }, { alias: 'production' });
+    expect(await run.result()).to.deep.equal({ v: 1 });
+    let invalid: unknown;
+    try {
+      await engine.start('life', { n: 'one' });
+    } catch (err) {
+      invalid = err;
+    }
+    expect((invalid as MillraceError).code).to.equal('E_INPUT_INVALID');
+    expect((invalid as MillraceError).details?.['errors']).to.deep.equal([
+      { pointer: '/n', message: 'Instance type "string" is invalid. Expected "number".' },
+    ]);
+    await engine.removeAlias('life', 'production');
+    await engine.deleteFlow('life');
+    expect((await engine.getRun(run.id))?.status).to.equal('succeeded');
+    let deleted: unknown;
+    try {
+      await engine.start('life', { n: 1 });
+    } catch (err) {
+      deleted = err;
+    }
+    expect((deleted as MillraceError).code).to.equal('E_FLOW_DELETED');
+  });
 });
