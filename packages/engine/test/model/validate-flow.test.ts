@@ -713,3 +713,17 @@ test('every diagnostic carries a severity consistent with its code', () => {
     );
   }
 });
+
+test('a schedule trigger takes catchUp "skip" or "runOnce", nothing else', () => {
+  const withCatchUp = (catchUp: unknown) =>
+    validateFlow({
+      format: 'millrace.flow/v1',
+      id: 'f',
+      triggers: [{ id: 't', kind: 'schedule', cron: '0 * * * *', catchUp }],
+      nodes: [{ id: 'a', type: 'transform' }],
+    } as never).filter((d) => d.severity === 'error');
+  assert.deepEqual(withCatchUp('skip'), []);
+  assert.deepEqual(withCatchUp('runOnce'), []);
+  const [bad] = withCatchUp('always');
+  assert.equal(bad?.path, '/triggers/0/catchUp');
+});
