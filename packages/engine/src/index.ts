@@ -151,10 +151,18 @@ export type {
   ListFlowsQuery,
 } from './runtime/engine/flow-listing.ts';
 export type { AliasTarget } from './runtime/engine/aliases.ts';
+export type { ReplayOptions, RerunOptions } from './runtime/engine/test-run-options.ts';
+export { flowMetrics } from './runtime/engine/metrics.ts';
+export type { ErrorCount, FlowMetrics, MetricsOptions } from './runtime/engine/metrics.ts';
 export { RunError } from './runtime/node-errors.ts';
 export { ActionError } from './actions/action.ts';
 export type { ActionContext, ActionDefinition } from './actions/action.ts';
-export type { CodeRunner, CodeRunRequest } from './actions/code.ts';
+export type {
+  CodeRunner,
+  CodeRunRequest,
+  FlowScriptCall,
+  FlowScriptCalls,
+} from './actions/code.ts';
 export type { FetchLike } from './actions/http.ts';
 export {
   applyEvent,
@@ -171,12 +179,14 @@ export type {
   RunState,
   RunStateSnapshot,
   RunStatus,
+  ScriptCallRecord,
   TimerRecord,
 } from './runtime/run-state.ts';
 export { isTerminalEvent } from './runtime/events.ts';
 export type {
   NewRunEvent,
   NodeError,
+  NodeOverride,
   ParentLink,
   RunEvent,
   RunEventType,

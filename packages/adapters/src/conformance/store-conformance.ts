@@ -280,6 +280,24 @@ export function storeConformance(name: string, make: StoreFactory, t: Conformanc
     t.equal((await s.getSummary('r4'))?.status, 'succeeded');
   });
 
+  it('lists the runs created since a time, all of them when the limit allows (metrics)', async (s) => {
+    // Several runs in the same millisecond: `since` must not page them away.
+    for (let i = 0; i < 60; i++) {
+      const id = `m${String(i).padStart(2, '0')}`;
+      const e = created(id, 'm', T0 + (i < 10 ? 0 : 5000));
+      await s.append(id, [e], summaryOf([e]));
+    }
+    t.equal((await s.listRuns({ flowId: 'm', since: T0 + 5000, limit: 1e9 })).length, 50);
+    t.equal((await s.listRuns({ flowId: 'm', since: T0, limit: 1e9 })).length, 60);
+    t.equal((await s.listRuns({ flowId: 'm', since: T0 + 5001, limit: 1e9 })).length, 0);
+    t.deepEqual(
+      (await s.listRuns({ flowId: 'm', since: T0, before: T0 + 1, limit: 1e9 }))
+        .map((r) => r.runId)
+        .sort(),
+      ['m00', 'm01', 'm02', 'm03', 'm04', 'm05', 'm06', 'm07', 'm08', 'm09'],
+    );
+  });
+
   it('indexes parked nodes by token, and forgets them when the summary drops them', async (s) => {
     const wait: WaitInfo = {
       kind: 'approval',

@@ -177,7 +177,8 @@ export async function createIndexedDbStore(
         .filter(
           (r) =>
             (!statuses || statuses.includes(r.status)) &&
-            (query.before === undefined || r.createdAt < query.before),
+            (query.before === undefined || r.createdAt < query.before) &&
+            (query.since === undefined || r.createdAt >= query.since),
         )
         .sort((a, b) => b.createdAt - a.createdAt || (a.runId < b.runId ? 1 : -1))
         .slice(0, query.limit ?? 50);

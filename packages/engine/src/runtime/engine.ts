@@ -12,8 +12,10 @@ import { createRunAdmission } from './engine/run-admission.ts';
 import { createRunListeners } from './engine/run-listeners.ts';
 import { createRunResults } from './engine/run-results.ts';
 import { createRunSupervisor } from './engine/run-supervisor.ts';
+import { createMetrics } from './engine/metrics.ts';
 import { createSecretRegistry } from './engine/secret-registry.ts';
 import { createStartGate } from './engine/start-gate.ts';
+import { createTestRuns } from './engine/test-runs.ts';
 import { createTriggers } from './engine/triggers.ts';
 import { toRunView } from './run-view.ts';
 import { createSlots } from './slots.ts';
@@ -93,6 +95,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
     ids,
     start: (flowId, input, opts) => runs.start(flowId, input, opts),
   });
+  const testRuns = createTestRuns({
+    store: runStore,
+    compiled: flows.compiled,
+    state: runs.state,
+    start: (flowId, input, opts, test) => runs.start(flowId, input, opts, undefined, test),
+  });
   const triggers = createTriggers({
     clock,
     logger,
@@ -133,6 +141,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
       return state ? toRunView(state) : undefined;
     },
     listWaiting: (query) => runStore.listWaiting(query),
+    rerun: testRuns.rerun,
+    replay: testRuns.replay,
+    metrics: createMetrics(runStore),
     async recover() {
       // Schedules of the active flows come back with the engine (catching up per trigger).
       await triggers.armSchedules();

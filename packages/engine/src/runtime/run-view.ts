@@ -1,11 +1,5 @@
 import type { NodeError, WaitInfo } from './events.ts';
-import type {
-  LogEntry,
-  NodeStatus,
-  RunState,
-  RunStatus,
-  ScriptCallRecord,
-} from './run-state.ts';
+import type { LogEntry, NodeStatus, RunState, RunStatus, ScriptCallRecord } from './run-state.ts';
 
 /** One node of a run, as hosts and the designer's overlay show it. */
 export interface NodeView {

@@ -172,6 +172,7 @@ export function createMemoryStore(): MemoryStore {
         if (query.flowId !== undefined && summary.flowId !== query.flowId) continue;
         if (statuses && !statuses.includes(summary.status)) continue;
         if (query.before !== undefined && summary.createdAt >= query.before) continue;
+        if (query.since !== undefined && summary.createdAt < query.since) continue;
         result.push(summary);
       }
       result.sort((a, b) => b.createdAt - a.createdAt || (a.runId < b.runId ? 1 : -1));

@@ -30,6 +30,8 @@ export interface RunQuery {
   readonly limit?: number;
   /** Only runs created before this time (paging). */
   readonly before?: number;
+  /** Only runs created at or after this time (metrics over a period). */
+  readonly since?: number;
 }
 
 export interface WaitingEntry extends WaitInfo {

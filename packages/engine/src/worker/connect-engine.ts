@@ -51,6 +51,9 @@ export function connectEngine(worker: Endpoint): Engine {
     listRuns: (query) => call(api.listRuns(query)),
     getRun: (runId) => call(api.getRun(runId)),
     listWaiting: (query) => call(api.listWaiting(query)),
+    rerun: async (runId, options) => handle(await call(api.rerun(runId, options))),
+    replay: (runId, options) => call(api.replay(runId, options)),
+    metrics: (flowId, options) => call(api.metrics(flowId, options)),
     recover: () => call(api.recover()),
     close: async () => {
       (worker as { terminate?: () => void }).terminate?.();

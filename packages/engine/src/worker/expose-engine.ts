@@ -75,6 +75,15 @@ export function engineApi(engine: Engine) {
     getRun: (runId: string) => settle(() => engine.getRun(runId)),
     listWaiting: (query?: Parameters<Engine['listWaiting']>[0]) =>
       settle(() => engine.listWaiting(query)),
+    rerun: (runId: string, options: Parameters<Engine['rerun']>[1]) =>
+      settle(async () => {
+        const handle = await engine.rerun(runId, options);
+        return { id: handle.id, flowId: handle.flowId, version: handle.version };
+      }),
+    replay: (runId: string, options?: Parameters<Engine['replay']>[1]) =>
+      settle(() => engine.replay(runId, options)),
+    metrics: (flowId: string, options?: Parameters<Engine['metrics']>[1]) =>
+      settle(() => engine.metrics(flowId, options)),
     recover: () => settle(() => engine.recover()),
   };
 }

@@ -9,6 +9,8 @@ import type { RunQuery, RunStore, RunSummary, WaitingEntry } from '../../store/r
 import type { RunEvent, TriggerInfo } from '../events.ts';
 import type { RunView } from '../run-view.ts';
 import type { AliasTarget } from './aliases.ts';
+import type { FlowMetrics, MetricsOptions } from './metrics.ts';
+import type { ReplayOptions, RerunOptions } from './test-run-options.ts';
 import type { DeployOptions, FlowListing, ListFlowsQuery } from './flow-listing.ts';
 
 // The engine's public types (re-exported by runtime/engine.ts and the package index): the
@@ -61,6 +63,16 @@ export interface StartOptions {
   readonly trigger?: TriggerInfo;
   /** Use this run id (idempotent starts: starting an existing id returns its handle). */
   readonly runId?: string;
+  /**
+   * A test run: these nodes (by id) are not executed; the given output is used instead (test
+   * doubles for a dry run against no real system). Marked `mocked` in their NodeSucceeded.
+   */
+  readonly mocks?: Readonly<Record<string, unknown>>;
+  /**
+   * Outputs pinned in the designer (typically from an earlier run): these nodes are not
+   * executed either; marked `pinned`. A node in both `mocks` and `pinned` takes its mock.
+   */
+  readonly pinned?: Readonly<Record<string, unknown>>;
 }
 
 /** A started run. */
@@ -131,6 +143,15 @@ export interface Engine {
   listWaiting(query?: { readonly flowId?: string }): Promise<WaitingEntry[]>;
   /** After a crash or restart: continues every unfinished run in the store and re-arms the schedule triggers of the latest flow versions. */
   recover(): Promise<string[]>;
+  /**
+   * A new run of the same version with the same input that reuses the recorded outputs of the
+   * nodes upstream of `fromNode` (not executed, marked `reused`) and executes from there.
+   */
+  rerun(runId: string, options: RerunOptions): Promise<RunHandle>;
+  /** The run's view after the prefix of its log up to `untilSeq` (pure: from the store). */
+  replay(runId: string, options?: ReplayOptions): Promise<RunView>;
+  /** Runs of a flow from the store: by status, success rate, durations, errors by node and code. */
+  metrics(flowId: string, options?: MetricsOptions): Promise<FlowMetrics>;
   /** Stops timers; runs stay in the store as they are. */
   close(): Promise<void>;
 }

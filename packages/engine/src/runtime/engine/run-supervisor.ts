@@ -10,6 +10,7 @@ import { RunExecutor } from '../executor/run-executor.ts';
 import type { RunState } from '../run-state.ts';
 import type { EngineLogger, RunHandle, StartOptions } from './engine-api.ts';
 import { createLiveRuns } from './live-runs.ts';
+import { startOverrides, type TestStart } from './test-runs.ts';
 import type { RunAdmission } from './run-admission.ts';
 import type { RunResults } from './run-results.ts';
 
@@ -20,6 +21,7 @@ export interface RunSupervisor {
     input: unknown,
     options: StartOptions,
     parent?: ParentLink,
+    test?: TestStart,
   ): Promise<RunHandle>;
   handle(runId: string): Promise<RunHandle>;
   result(runId: string): Promise<unknown>;
@@ -204,6 +206,7 @@ export function createRunSupervisor(deps: RunSupervisorDeps): RunSupervisor {
     input: unknown,
     opts: StartOptions,
     parent?: ParentLink,
+    test?: TestStart,
   ): Promise<RunHandle> {
     if (closed) throw new MillraceError('E_INVALID_ARGUMENT', 'The engine is closed.');
     if (opts.runId !== undefined) {
@@ -212,6 +215,8 @@ export function createRunSupervisor(deps: RunSupervisorDeps): RunSupervisor {
       if (existing) return makeHandle(existing.runId, existing.flowId, existing.flowVersion);
     }
     const flow = await deps.compiled(flowId, opts.version);
+    // Test runs (mocks, pinned outputs) and reruns (reused outputs): checked before anything is stored.
+    const overrides = startOverrides(flow, opts, test?.overrides);
     const runId = opts.runId ?? ids.runId();
     const queued = admission.mustQueue(flow);
     const executor = RunExecutor.create(flow, services, {
@@ -219,6 +224,8 @@ export function createRunSupervisor(deps: RunSupervisorDeps): RunSupervisor {
       input: input === undefined ? {} : input,
       trigger: opts.trigger ?? { kind: 'api' },
       ...(parent ? { parent } : {}),
+      ...(overrides ? { overrides } : {}),
+      ...(test?.rerunOf ? { rerunOf: test.rerunOf } : {}),
       queued,
       ...(opts.alias !== undefined ? { alias: opts.alias } : {}),
     });

@@ -29,6 +29,8 @@ export interface SuccessExtra {
   readonly returned?: boolean | undefined;
   readonly cached?: boolean | undefined;
   readonly input?: unknown;
+  /** Not executed: the output came from a mock, a pin or a rerun's reuse. */
+  readonly replaced?: 'mocked' | 'pinned' | 'reused' | undefined;
 }
 
 /** Marks a node resolved with the port it chose (`null`: inactive) and readies successors. */
@@ -88,6 +90,7 @@ export function succeedNode(
     if (extra.returned) event.returned = true;
     if (extra.cached) event.cached = true;
     if (extra.input !== undefined) event.input = extra.input;
+    if (extra.replaced !== undefined) event[extra.replaced] = true;
     ctx.emit(event as NewRunEvent, frame);
     if (extra.returned) {
       const value = checked.value;

@@ -2,7 +2,7 @@ import { MillraceError } from '../../errors/millrace-error.ts';
 import type { CNode, CompiledFlow } from '../compile-flow.ts';
 import { readyStep } from '../decisions/ready-step.ts';
 import { signalProblem } from '../decisions/wait-outcome.ts';
-import type { ParentLink, RunEvent, TriggerInfo } from '../events.ts';
+import type { NodeOverride, ParentLink, RunEvent, TriggerInfo } from '../events.ts';
 import { Frame } from '../frame.ts';
 import { engineError } from '../node-errors.ts';
 import { redact } from '../redact.ts';
@@ -11,6 +11,7 @@ import { startContainer } from './containers.ts';
 import type { ExecutorServices } from './executor-services.ts';
 import { startAction } from './invoke-action.ts';
 import { evaluateAt, resolveNode, retryDue, skipNode } from './node-outcomes.ts';
+import { replaceNode } from './node-overrides.ts';
 import { runPureNode } from './pure-nodes.ts';
 import { RunContext } from './run-context.ts';
 import { failRun, mainDone, runTimedOut } from './run-end.ts';
@@ -43,6 +44,8 @@ export class RunExecutor extends RunContext {
       input: unknown;
       trigger: TriggerInfo;
       parent?: ParentLink;
+      overrides?: Readonly<Record<string, NodeOverride>>;
+      rerunOf?: { readonly runId: string; readonly fromNode: string };
       queued: boolean;
       alias?: string;
     },
@@ -60,6 +63,8 @@ export class RunExecutor extends RunContext {
       trigger: init.trigger,
       vars: (flow.def.vars ?? {}) as Record<string, unknown>,
       ...(init.parent ? { parent: init.parent } : {}),
+      ...(init.overrides ? { overrides: init.overrides } : {}),
+      ...(init.rerunOf ? { rerunOf: init.rerunOf } : {}),
       ...(init.queued ? { queued: true } : {}),
       ...(timeoutMs !== undefined ? { deadline: now + timeoutMs } : {}),
       ...(init.alias !== undefined ? { alias: init.alias } : {}),
@@ -240,6 +245,8 @@ export class RunExecutor extends RunContext {
 
   /** Runs an attempt of a node by its kind (`restarted`: its NodeStarted is recorded already). */
   runNode(frame: Frame, node: CNode, path: string, attempt: number, restarted = false): void {
+    // Test runs and reruns: a mocked, pinned or reused node is not executed.
+    if (this.state.overrides !== undefined && replaceNode(this, frame, node, path, attempt)) return;
     switch (node.type) {
       case 'if':
       case 'switch':
