@@ -13,6 +13,7 @@ import { createRunListeners } from './engine/run-listeners.ts';
 import { createRunResults } from './engine/run-results.ts';
 import { createRunSupervisor } from './engine/run-supervisor.ts';
 import { createMetrics } from './engine/metrics.ts';
+import { redactingLogger } from './engine/redacting-logger.ts';
 import { createSecretRegistry } from './engine/secret-registry.ts';
 import { createStartGate } from './engine/start-gate.ts';
 import { createTestRuns } from './engine/test-runs.ts';
@@ -55,11 +56,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const runStore: RunStore = options.runStore ?? options.store ?? memory!;
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? cryptoIds;
-  const logger = options.logger ?? { error: () => undefined };
   const limits = { ...DEFAULT_LIMITS, ...(options.limits ?? {}) };
 
   const actions = createActionRegistry(options);
   const secrets = createSecretRegistry(options.secrets);
+  // What the host's logger receives is redacted like stored events are.
+  const logger = redactingLogger(options.logger ?? { error: () => undefined }, secrets.known);
   const listeners = createRunListeners(logger);
   const flows = createFlowRegistry({ store: flowStore, clock, catalog: actions.catalog });
   const runs = createRunSupervisor({
