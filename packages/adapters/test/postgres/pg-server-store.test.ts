@@ -1,5 +1,8 @@
 import { test } from 'node:test';
-import { openPostgresStore } from '@millrace/adapters/postgres';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { MIGRATIONS, openPostgresStore } from '@millrace/adapters/postgres';
 import { postgresConformance } from './postgres-conformance.ts';
 
 // A real PostgreSQL server: `.ci/run` starts Debian's PostgreSQL 15 and sets MILLRACE_PG_URL.
@@ -10,5 +13,40 @@ if (url) {
 } else {
   test('postgres (server): skipped — MILLRACE_PG_URL is not set (.ci/run starts a server and sets it)', (t) => {
     t.skip('MILLRACE_PG_URL is not set');
+  });
+}
+
+if (url) {
+  test('postgres (server): two processes opening a fresh database at once apply each migration once', async () => {
+    const name = `millrace_migrate_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    try {
+      const fresh = new URL(url);
+      fresh.pathname = `/${name}`;
+      // Two pools, as two processes would have: they race for the migration lock.
+      const [a, b] = await Promise.all([
+        openPostgresStore({ url: fresh.toString() }),
+        openPostgresStore({ url: fresh.toString() }),
+      ]);
+      try {
+        const { rows } = await a.client.query<{ id: string }>(
+          'select id from millrace_migrations order by id',
+        );
+        assert.deepEqual(
+          rows.map((r) => r.id),
+          MIGRATIONS.map((m) => m.id),
+        );
+        await a.saveFlow({ format: 'millrace.flow/v1', id: 'f', nodes: [] }, 1);
+        assert.equal((await b.getFlow('f'))?.version, 1, 'both see one schema');
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    } finally {
+      await admin.query(`drop database ${name}`);
+      await admin.end();
+    }
   });
 }
