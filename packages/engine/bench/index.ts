@@ -12,3 +12,8 @@ console.log('\n## run-time (in-memory store)');
 await runRuntimeBenchmarks();
 console.log('\n## code nodes (sandboxed code runner; --browser adds Chromium)');
 await runCodeBenchmarks();
+if (process.argv.includes('--browser')) {
+  console.log('\n## connectEngine in a Worker vs in-process (Chromium)');
+  const { runWorkerBridgeBenchmark } = await import('./worker-bridge.bench.ts');
+  await runWorkerBridgeBenchmark();
+}
