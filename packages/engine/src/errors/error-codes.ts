@@ -149,6 +149,39 @@ export const ERROR_CODES = {
     summary: 'The embedded database directory is in use by another process.',
   },
   E_STORE_CORRUPT: { family: 'store', summary: 'A stored record could not be read back.' },
+  E_STORE_UNAVAILABLE: {
+    family: 'store',
+    summary:
+      'The database cannot be reached (connection refused or terminated); retry: nothing was lost.',
+  },
+
+  // The HTTP API (@millrace/adapters/http): what a request got wrong, with its status.
+  E_HTTP_MALFORMED_JSON: { family: 'host', summary: 'A request body is not valid JSON (400).' },
+  E_HTTP_UNAUTHORIZED: {
+    family: 'host',
+    summary: 'A request has no valid credentials (401).',
+  },
+  E_HTTP_FORBIDDEN: {
+    family: 'host',
+    summary: 'The credentials do not allow this request or tenant (403).',
+  },
+  E_HTTP_NOT_FOUND: { family: 'host', summary: 'No route or resource at that path (404).' },
+  E_HTTP_METHOD_NOT_ALLOWED: {
+    family: 'host',
+    summary: 'The route exists but not with that method (405).',
+  },
+  E_HTTP_BODY_TOO_LARGE: {
+    family: 'host',
+    summary: "A request body is larger than the server's limits.bodyBytes (413).",
+  },
+  E_HTTP_CONTENT_TYPE: {
+    family: 'host',
+    summary: 'A request body is not application/json (415).',
+  },
+  E_NOT_SUPPORTED: {
+    family: 'host',
+    summary: 'This engine method cannot work through this transport (e.g. a remote engine).',
+  },
 } as const satisfies Record<string, { family: ErrorFamily; summary: string }>;
 
 export type ErrorFamily = 'flow' | 'expr' | 'run' | 'store' | 'host';
