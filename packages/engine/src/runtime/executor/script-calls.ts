@@ -113,7 +113,9 @@ function perform(
       }
       const child =
         call.kind === 'subflow'
-          ? (recordedChild ?? `${ctx.runId}/${at.path}#${at.attempt}.${index}`)
+          ? // Like a subflow node's child (wait-plan.ts), plus the call's index.
+            (recordedChild ??
+            `${ctx.runId}.${at.path.replaceAll('/', '.')}.${at.attempt}.call-${index}`)
           : undefined;
       if (record) {
         ctx.emit(
