@@ -211,6 +211,8 @@ export type {
   WaitingEntry,
 } from './store/run-store.ts';
 export type { FlowStore, FlowSummary, StoredDraft, StoredFlow } from './store/flow-store.ts';
+export { hasLeases, memoryLeases } from './store/run-lease.ts';
+export type { RunLeaseStore } from './store/run-lease.ts';
 export type {
   AliasWeight,
   FlowLifecycleStore,

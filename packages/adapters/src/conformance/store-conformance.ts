@@ -7,7 +7,7 @@ import type {
   RunSummary,
   WaitInfo,
 } from '@millrace/engine';
-import { isMillraceError, stateToSnapshot, foldEvents } from '@millrace/engine';
+import { hasLeases, isMillraceError, stateToSnapshot, foldEvents } from '@millrace/engine';
 
 /** The test-framework seam: node:test, mocha (web-test-runner) or anything with these two. */
 export interface ConformanceHarness {
@@ -338,6 +338,23 @@ export function storeConformance(name: string, make: StoreFactory, t: Conformanc
     await s.append('r1', [e1], summaryOf([e1]));
     await s.append('r1', [], summaryOf([e1], [wait]));
     t.equal((await s.findWaiting('tok-2'))?.runId, 'r1');
+  });
+
+  it('run leases: one owner at a time, renewed by it, taken over only once lapsed', async (s) => {
+    t.ok(hasLeases(s), 'the store keeps run leases (claimRun, renewRuns, releaseRun)');
+    if (!hasLeases(s)) return;
+    t.equal(await s.claimRun('r1', 'a', T0, T0 + 100), true, 'a free run is claimed');
+    t.equal(await s.claimRun('r1', 'b', T0 + 50, T0 + 150), false, 'held by a: b is refused');
+    t.equal(await s.claimRun('r1', 'a', T0 + 50, T0 + 200), true, 'a claims again (renews)');
+    t.equal(await s.claimRun('r1', 'b', T0 + 150, T0 + 250), false, "renewed: still a's");
+    t.deepEqual(await s.renewRuns('a', ['r1', 'r2'], T0 + 300), ['r1'], 'renews only its own');
+    t.deepEqual(await s.renewRuns('b', ['r1'], T0 + 900), [], "b renews nothing of a's");
+    t.equal(await s.claimRun('r1', 'b', T0 + 300, T0 + 400), true, 'lapsed at 300: b takes it');
+    t.deepEqual(await s.renewRuns('a', ['r1'], T0 + 500), [], 'a lost it');
+    await s.releaseRun('r1', 'a');
+    t.equal(await s.claimRun('r1', 'c', T0 + 301, T0 + 400), false, "a cannot release b's");
+    await s.releaseRun('r1', 'b');
+    t.equal(await s.claimRun('r1', 'c', T0 + 301, T0 + 400), true, 'released: free at once');
   });
 
   it('the step cache returns entries until they expire', async (s) => {

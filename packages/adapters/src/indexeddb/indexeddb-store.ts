@@ -8,6 +8,7 @@ import {
   type FlowSummary,
   type LoadedRun,
   type RunEvent,
+  type RunLeaseStore,
   type RunQuery,
   type RunStore,
   type RunSummary,
@@ -16,7 +17,11 @@ import {
 import { openMillraceDb, type MillraceDb } from './open-database.ts';
 
 export interface IndexedDbStore
-  extends Omit<FlowStore, keyof FlowLifecycleStore>, FlowLifecycleStore, RunStore {
+  extends
+    Omit<FlowStore, keyof FlowLifecycleStore>,
+    FlowLifecycleStore,
+    Omit<RunStore, keyof RunLeaseStore>,
+    RunLeaseStore {
   readonly db: MillraceDb;
   close(): void;
 }
@@ -191,6 +196,33 @@ export async function createIndexedDbStore(
       return query.flowId === undefined
         ? db.getAll('waiting')
         : db.getAllFromIndex('waiting', 'byFlow', query.flowId);
+    },
+    async claimRun(runId, owner, now, until) {
+      // One readwrite transaction: IndexedDB runs those on a store one after another, also
+      // across tabs and workers of the origin, so two claims cannot both win.
+      const tx = db.transaction('leases', 'readwrite');
+      const held = await tx.store.get(runId);
+      const free = !held || held.owner === owner || held.until <= now;
+      if (free) void tx.store.put({ runId, owner, until });
+      await tx.done;
+      return free;
+    },
+    async renewRuns(owner, runIds, until) {
+      const tx = db.transaction('leases', 'readwrite');
+      const kept: string[] = [];
+      for (const runId of runIds) {
+        const held = await tx.store.get(runId);
+        if (held?.owner !== owner) continue;
+        void tx.store.put({ ...held, until });
+        kept.push(runId);
+      }
+      await tx.done;
+      return kept;
+    },
+    async releaseRun(runId, owner) {
+      const tx = db.transaction('leases', 'readwrite');
+      if ((await tx.store.get(runId))?.owner === owner) void tx.store.delete(runId);
+      await tx.done;
     },
     async getCache(key, now) {
       const entry = await db.get('cache', key);

@@ -52,9 +52,13 @@ export interface MillraceDbSchema extends DBSchema {
     key: [string, string];
     value: { flowId: string; triggerId: string; firedAt: number };
   };
+  leases: {
+    key: string;
+    value: { runId: string; owner: string; until: number };
+  };
 }
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export type MillraceDb = IDBPDatabase<MillraceDbSchema>;
 
@@ -100,6 +104,10 @@ export async function openMillraceDb(name = 'millrace'): Promise<MillraceDb> {
         // each schedule trigger. Flows without a state record stay active, as they were.
         db.createObjectStore('flowStates', { keyPath: 'id' });
         db.createObjectStore('scheduleFires', { keyPath: ['flowId', 'triggerId'] });
+      }
+      if (oldVersion < 5) {
+        // Version 5: run leases, so two tabs (or a tab and a worker) never execute one run.
+        db.createObjectStore('leases', { keyPath: 'runId' });
       }
       void tx;
     },

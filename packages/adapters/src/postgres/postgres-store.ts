@@ -6,6 +6,7 @@ import {
   type FlowSummary,
   type LoadedRun,
   type RunEvent,
+  type RunLeaseStore,
   type RunQuery,
   type RunStateSnapshot,
   type RunStore,
@@ -18,7 +19,8 @@ import {
 } from '@millrace/engine';
 import type { SqlClient } from './sql-client.ts';
 
-export interface PostgresStore extends FlowStore, RunStore {
+export interface PostgresStore
+  extends FlowStore, Omit<RunStore, keyof RunLeaseStore>, RunLeaseStore {
   readonly client: SqlClient;
   /** The tenant whose rows this store reads and writes. */
   readonly tenant: string;
@@ -359,6 +361,35 @@ export function createPostgresStore(
       );
       return rows.map((r) => ({ ...r.wait, runId: r.run_id, flowId: r.flow_id }));
     },
+    async claimRun(runId, owner, now, until) {
+      // Free, lapsed or already the caller's: one upsert decides, whoever else claims at once.
+      const { rows } = await q<{ owner: string }>(
+        `insert into millrace_leases (tenant, run_id, owner, expires_at) values ($1, $2, $3, $5)
+         on conflict (tenant, run_id) do update set owner = excluded.owner, expires_at = excluded.expires_at
+          where millrace_leases.owner = excluded.owner or millrace_leases.expires_at <= $4
+         returning owner`,
+        [tenant, runId, owner, now, until],
+      );
+      return rows.length === 1;
+    },
+    async renewRuns(owner, runIds, until) {
+      if (runIds.length === 0) return [];
+      const { rows } = await q<{ run_id: string }>(
+        `update millrace_leases set expires_at = $3
+          where tenant = $1 and owner = $2 and run_id = any($4::text[]) returning run_id`,
+        [tenant, owner, until, [...runIds]],
+      );
+      const kept = new Set(rows.map((r) => r.run_id));
+      return runIds.filter((id) => kept.has(id));
+    },
+    async releaseRun(runId, owner) {
+      await q('delete from millrace_leases where tenant = $1 and run_id = $2 and owner = $3', [
+        tenant,
+        runId,
+        owner,
+      ]);
+    },
+
     async getCache(key, now): Promise<CacheEntry | undefined> {
       const { rows } = await q<{ value: unknown; expires_at: number }>(
         'select value, expires_at from millrace_cache where tenant = $1 and key = $2',

@@ -31,6 +31,48 @@ describe('IndexedDB store in Chromium', () => {
     },
   );
 
+  it('two engines on two connections to one database both recover: each node runs once', async () => {
+    // Two tabs of one app: each opens the database and recovers its unfinished runs.
+    const name = `${prefix}-two-tabs`;
+    const calls: string[] = [];
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const work = (wait: boolean) => ({
+      type: 'work',
+      title: 'Work',
+      async run(input: unknown, ctx: { runId: string; nodePath: string }) {
+        calls.push(`${ctx.runId}/${ctx.nodePath}`);
+        if (wait) await gate;
+        return { n: (input as { n: number }).n };
+      },
+    });
+    const storeA = await createIndexedDbStore({ name });
+    const storeB = await createIndexedDbStore({ name });
+    const a = createEngine({ store: storeA, ids: sequentialIds(1), actions: [work(true)] });
+    const b = createEngine({ store: storeB, ids: sequentialIds(2), actions: [work(false)] });
+    await a.deploy({
+      format: 'millrace.flow/v1',
+      id: 'two',
+      nodes: [
+        { id: 'first', type: 'work', input: { n: 1 } },
+        { id: 'second', type: 'work', input: { n: 2 } },
+      ],
+      edges: [{ from: 'first', to: 'second' }],
+    });
+    const run = await a.start('two');
+    while (calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const [recoveredA, recoveredB] = await Promise.all([a.recover(), b.recover()]);
+    expect(recoveredB, 'the other tab leaves the run to its owner').to.deep.equal([]);
+    expect(recoveredA).to.deep.equal([run.id]);
+    open();
+    expect(await run.result()).to.deep.equal({ n: 2 });
+    expect(calls).to.deep.equal([`${run.id}/first`, `${run.id}/second`]);
+    await a.close();
+    await b.close();
+    storeA.close();
+    storeB.close();
+  });
+
   it('keeps a finished run across closing and reopening the database (a reload)', async () => {
     const name = `${prefix}-reload`;
     const first = await createIndexedDbStore({ name });

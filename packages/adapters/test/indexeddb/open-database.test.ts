@@ -13,6 +13,7 @@ test('creates every store with its indexes', async () => {
     'events',
     'flowStates',
     'flows',
+    'leases',
     'runs',
     'scheduleFires',
     'snapshots',

@@ -144,6 +144,10 @@ export const ERROR_CODES = {
   },
 
   E_STORE_CONFLICT: { family: 'store', summary: 'A concurrent writer changed the same record.' },
+  E_RUN_OWNED: {
+    family: 'store',
+    summary: "Another live engine executes this run (it holds the run's lease).",
+  },
   E_STORE_LOCKED: {
     family: 'store',
     summary: 'The embedded database directory is in use by another process.',

@@ -1,5 +1,6 @@
 import { systemClock } from '../platform/clock.ts';
 import { cryptoIds } from '../platform/ids.ts';
+import { createRunOwnership } from './engine/run-ownership.ts';
 import { flowLifecycleStore } from '../store/flow-lifecycle-store.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import type { FlowStore } from '../store/flow-store.ts';
@@ -69,6 +70,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
     clock,
     ids,
     logger,
+    // The owner id is not drawn from `ids`: tests' sequential run ids stay as they were.
+    ownership: createRunOwnership({
+      store: runStore,
+      clock,
+      logger,
+      owner: options.owner ?? `engine_${cryptoIds.token().slice(4, 24)}`,
+      ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+    }),
     admission: createRunAdmission(limits.maxConcurrentRuns),
     results: createRunResults(),
     compiled: flows.compiled,

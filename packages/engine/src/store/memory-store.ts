@@ -4,6 +4,7 @@ import type { RunEvent } from '../runtime/events.ts';
 import type { RunStateSnapshot } from '../runtime/run-state.ts';
 import { memoryLifecycle } from './flow-lifecycle-store.ts';
 import type { FlowLifecycleStore } from './flow-state.ts';
+import { memoryLeases, type RunLeaseStore } from './run-lease.ts';
 import type { FlowStore, FlowSummary, StoredDraft, StoredFlow } from './flow-store.ts';
 import {
   isFinished,
@@ -22,11 +23,17 @@ interface RunRow {
 }
 
 export interface MemoryStore
-  extends Omit<FlowStore, keyof FlowLifecycleStore>, FlowLifecycleStore, RunStore {
+  extends
+    Omit<FlowStore, keyof FlowLifecycleStore>,
+    FlowLifecycleStore,
+    Omit<RunStore, keyof RunLeaseStore>,
+    RunLeaseStore {
   /** Drops everything after the first `keep` events of a run (tests simulate crashes with it). */
   truncateRun(runId: string, keep: number): void;
   /** A deep copy of the store's contents: a second engine "restarting" on the same data. */
   clone(): MemoryStore;
+  /** The run leases held now, by run id (who executes which run). */
+  readonly leases: ReadonlyMap<string, { readonly owner: string; readonly until: number }>;
 }
 
 /**
@@ -42,6 +49,8 @@ export function createMemoryStore(): MemoryStore {
   const waiting = new Map<string, WaitingEntry>();
   const cache = new Map<string, CacheEntry>();
   const lifecycle = memoryLifecycle(async () => [...drafts.values()]);
+  // Engines sharing this store share its leases; a clone (a restart) starts with none.
+  const leases = memoryLeases();
 
   const indexWaiting = (summary: RunSummary, previous: RunSummary | undefined) => {
     for (const w of previous?.waiting ?? []) waiting.delete(w.token);
@@ -107,6 +116,10 @@ export function createMemoryStore(): MemoryStore {
     listDrafts: lifecycle.listDrafts,
     getScheduleFire: lifecycle.getScheduleFire,
     recordScheduleFire: lifecycle.recordScheduleFire,
+    leases: leases.leases,
+    claimRun: leases.claimRun,
+    renewRuns: leases.renewRuns,
+    releaseRun: leases.releaseRun,
 
     async append(runId, events, summary) {
       let row = runs.get(runId);

@@ -1,5 +1,6 @@
 import type { NodeError, RunEvent, WaitInfo } from '../runtime/events.ts';
 import type { RunStateSnapshot, RunStatus } from '../runtime/run-state.ts';
+import type { RunLeaseStore } from './run-lease.ts';
 
 /** A row per run for listings and look-ups; the engine writes it with every append. */
 export interface RunSummary {
@@ -73,6 +74,11 @@ export interface RunStore {
   listWaiting(query?: { readonly flowId?: string }): Promise<WaitingEntry[]>;
   getCache(key: string, now: number): Promise<CacheEntry | undefined>;
   putCache(key: string, entry: CacheEntry): Promise<void>;
+
+  // Run ownership (run-lease.ts): optional for older stores.
+  claimRun?: RunLeaseStore['claimRun'];
+  renewRuns?: RunLeaseStore['renewRuns'];
+  releaseRun?: RunLeaseStore['releaseRun'];
 }
 
 /** The summary a state implies (what the engine passes to `append`). */

@@ -50,6 +50,14 @@ export interface EngineOptions {
   readonly fetch?: FetchLike;
   /** Runs code nodes in isolation; without one, code nodes fail with E_CODE_RUNNER_MISSING. */
   readonly codeRunner?: CodeRunner;
+  /**
+   * This engine's id in the store's run leases (a random one by default). Engines sharing a
+   * store never execute the same run at once: a run is claimed before it executes, and another
+   * engine takes it over only once its lease lapses (store/run-lease.ts).
+   */
+  readonly owner?: string;
+  /** How long a claimed run stays this engine's without a renewal (ms, default 30,000). */
+  readonly leaseMs?: number;
 }
 
 export interface StartOptions {

@@ -6,6 +6,7 @@ import { isSummaryStale } from '../decisions/run-summary.ts';
 import type { RunExecutor } from '../executor/run-executor.ts';
 import { foldEvents, stateFromSnapshot, type RunState } from '../run-state.ts';
 import type { EngineLogger } from './engine-api.ts';
+import type { RunOwnership } from './run-ownership.ts';
 
 /** The executors of the runs loaded in this engine, and the loading of the others. */
 export interface LiveRuns {
@@ -34,6 +35,8 @@ export function createLiveRuns(deps: {
   readonly store: RunStore;
   readonly clock: Clock;
   readonly logger: EngineLogger;
+  /** Claims a run before it executes here (E_RUN_OWNED when another engine holds it). */
+  readonly ownership: RunOwnership;
   readonly compiled: (flowId: string, version?: number) => Promise<CompiledFlow>;
   /** An executor for a stored run (it does not start by itself). */
   readonly resume: (flow: CompiledFlow, state: RunState) => RunExecutor;
@@ -55,11 +58,18 @@ export function createLiveRuns(deps: {
   }
 
   async function loadNow(runId: string, hold: boolean): Promise<RunExecutor> {
-    const loaded = await fold(runId);
+    let loaded = await fold(runId);
     if (!loaded) throw new MillraceError('E_RUN_NOT_FOUND', `No run "${runId}" in the store.`);
-    const { state } = loaded;
     const again = executors.get(runId);
     if (again) return again;
+    if (!isFinished(loaded.state.status)) {
+      // Nothing of a run executes here before this engine owns it; the state is read again
+      // after the claim, since the previous owner may have written until its lease lapsed.
+      await deps.ownership.claim(runId);
+      loaded = await fold(runId);
+      if (!loaded) throw new MillraceError('E_RUN_NOT_FOUND', `No run "${runId}" in the store.`);
+    }
+    const { state } = loaded;
     const flow = await deps.compiled(state.flowId, state.flowVersion);
     const executor = deps.resume(flow, state);
     // A crash between appending events and writing the summary: tell the store again.
@@ -72,7 +82,10 @@ export function createLiveRuns(deps: {
       clock.clearTimer(wake);
       wakeTimers.delete(runId);
     }
-    if (isFinished(state.status)) return executor;
+    if (isFinished(state.status)) {
+      deps.ownership.release(runId);
+      return executor;
+    }
     executors.set(runId, executor);
     const holds = (hold ? 1 : 0) + (pendingHolds.get(runId) ?? 0);
     pendingHolds.delete(runId);
@@ -84,7 +97,11 @@ export function createLiveRuns(deps: {
   const live: LiveRuns = {
     get: (runId) => executors.get(runId),
     add: (executor) => void executors.set(executor.runId, executor),
-    remove: (runId) => void executors.delete(runId),
+    remove(runId) {
+      executors.delete(runId);
+      // Parked or ended here: another engine may take it (a signal, an event or a timer there).
+      deps.ownership.release(runId);
+    },
     load(runId, hold = false) {
       const running = executors.get(runId);
       if (running) {

@@ -1,4 +1,4 @@
-import { MillraceError } from '../../errors/millrace-error.ts';
+import { MillraceError, isMillraceError } from '../../errors/millrace-error.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { AbortSignalLike } from '../../platform/globals.ts';
 import type { IdSource } from '../../platform/ids.ts';
@@ -10,6 +10,7 @@ import { RunExecutor } from '../executor/run-executor.ts';
 import type { RunState } from '../run-state.ts';
 import type { EngineLogger, RunHandle, StartOptions } from './engine-api.ts';
 import { createLiveRuns } from './live-runs.ts';
+import type { RunOwnership } from './run-ownership.ts';
 import { startOverrides, type TestStart } from './test-runs.ts';
 import type { RunAdmission } from './run-admission.ts';
 import type { RunResults } from './run-results.ts';
@@ -43,6 +44,7 @@ export interface RunSupervisorDeps {
   readonly clock: Clock;
   readonly ids: IdSource;
   readonly logger: EngineLogger;
+  readonly ownership: RunOwnership;
   readonly admission: RunAdmission;
   readonly results: RunResults;
   readonly compiled: (flowId: string, version?: number) => Promise<CompiledFlow>;
@@ -83,6 +85,7 @@ export function createRunSupervisor(deps: RunSupervisorDeps): RunSupervisor {
     store,
     clock,
     logger,
+    ownership: deps.ownership,
     compiled: deps.compiled,
     resume: (flow, state) => RunExecutor.resume(flow, services, state),
     begin,
@@ -218,17 +221,24 @@ export function createRunSupervisor(deps: RunSupervisorDeps): RunSupervisor {
     // Test runs (mocks, pinned outputs) and reruns (reused outputs): checked before anything is stored.
     const overrides = startOverrides(flow, opts, test?.overrides);
     const runId = opts.runId ?? ids.runId();
+    await deps.ownership.claim(runId);
     const queued = admission.mustQueue(flow);
-    const executor = RunExecutor.create(flow, services, {
-      runId,
-      input: input === undefined ? {} : input,
-      trigger: opts.trigger ?? { kind: 'api' },
-      ...(parent ? { parent } : {}),
-      ...(overrides ? { overrides } : {}),
-      ...(test?.rerunOf ? { rerunOf: test.rerunOf } : {}),
-      queued,
-      ...(opts.alias !== undefined ? { alias: opts.alias } : {}),
-    });
+    let executor: RunExecutor;
+    try {
+      executor = RunExecutor.create(flow, services, {
+        runId,
+        input: input === undefined ? {} : input,
+        trigger: opts.trigger ?? { kind: 'api' },
+        ...(parent ? { parent } : {}),
+        ...(overrides ? { overrides } : {}),
+        ...(test?.rerunOf ? { rerunOf: test.rerunOf } : {}),
+        queued,
+        ...(opts.alias !== undefined ? { alias: opts.alias } : {}),
+      });
+    } catch (error) {
+      deps.ownership.release(runId);
+      throw error;
+    }
     live.add(executor);
     begin(executor, queued);
     return makeHandle(runId, flowId, flow.version);
@@ -317,6 +327,8 @@ export function createRunSupervisor(deps: RunSupervisorDeps): RunSupervisor {
           await live.load(summary.runId);
           recovered.push(summary.runId);
         } catch (err) {
+          // Another live engine executes it: not ours to recover (unless its lease lapses).
+          if (isMillraceError(err) && err.code === 'E_RUN_OWNED') continue;
           logger.error(`Could not recover run ${summary.runId}`, err);
         }
       }
@@ -325,6 +337,7 @@ export function createRunSupervisor(deps: RunSupervisorDeps): RunSupervisor {
     close() {
       closed = true;
       live.close();
+      deps.ownership.close();
     },
   };
 }

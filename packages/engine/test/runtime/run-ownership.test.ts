@@ -1,0 +1,137 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  SimulatedClock,
+  createEngine,
+  createMemoryStore,
+  sequentialIds,
+  type ActionDefinition,
+  type FlowDefinition,
+} from '@millrace/engine';
+
+const flow: FlowDefinition = {
+  format: 'millrace.flow/v1',
+  id: 'two',
+  nodes: [
+    { id: 'first', type: 'work', input: { n: 1 } },
+    { id: 'second', type: 'work', input: { n: 2 } },
+  ],
+  edges: [{ from: 'first', to: 'second' }],
+};
+
+/** A `work` action that counts its calls and, while `gate` is set, waits for it. */
+function work(calls: string[], gate?: Promise<void>): ActionDefinition {
+  return {
+    type: 'work',
+    title: 'Work',
+    async run(input, ctx) {
+      calls.push(`${ctx.runId}/${ctx.nodePath}`);
+      if (gate) await gate;
+      return { n: (input as { n: number }).n };
+    },
+  };
+}
+
+test('two engines on one store that both recover run each node once (the run has one owner)', async () => {
+  const store = createMemoryStore();
+  const clock = new SimulatedClock();
+  const calls: string[] = [];
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  const a = createEngine({ store, clock, ids: sequentialIds(1), actions: [work(calls, gate)] });
+  await a.deploy(flow);
+  const run = await a.start('two');
+  await new Promise((resolve) => setImmediate(resolve));
+  // A second engine (another tab, another process) starts and recovers while `first` is in flight.
+  const b = createEngine({ store, clock, ids: sequentialIds(2), actions: [work(calls)] });
+  assert.deepEqual(await b.recover(), [], "the run is a's");
+  await assert.rejects(b.cancel(run.id), { code: 'E_RUN_OWNED' });
+  open();
+  assert.deepEqual(await run.result(), { n: 2 });
+  assert.deepEqual(calls, [`${run.id}/first`, `${run.id}/second`]);
+  // Finished: nothing left to recover, and the lease is gone.
+  assert.deepEqual(await b.recover(), []);
+  assert.equal(store.leases.size, 0);
+  await a.close();
+  await b.close();
+});
+
+test('a run whose owner stopped renewing is taken over once its lease lapses', async () => {
+  const store = createMemoryStore();
+  // The owner's clock stands still (the process hangs or died); the other engine's runs on.
+  const stalled = new SimulatedClock(0);
+  const clock = new SimulatedClock(0);
+  const calls: string[] = [];
+  const a = createEngine({
+    store,
+    clock: stalled,
+    ids: sequentialIds(1),
+    leaseMs: 10_000,
+    actions: [work(calls, new Promise(() => undefined))],
+  });
+  await a.deploy(flow);
+  const run = await a.start('two');
+  await new Promise((resolve) => setImmediate(resolve));
+  const b = createEngine({
+    store,
+    clock,
+    ids: sequentialIds(2),
+    leaseMs: 10_000,
+    actions: [work(calls)],
+  });
+  await clock.advance(9_999);
+  assert.deepEqual(await b.recover(), [], 'the lease has not lapsed yet');
+  await clock.advance(1);
+  assert.deepEqual(await b.recover(), [run.id]);
+  assert.deepEqual(await (await b.handle(run.id)).result(), { n: 2 });
+  // `first` was in flight at a's stall (never recorded): it runs again, once, in b.
+  assert.deepEqual(calls, [`${run.id}/first`, `${run.id}/first`, `${run.id}/second`]);
+  await b.close();
+});
+
+test('an engine renews the leases of its runs while they work', async () => {
+  const store = createMemoryStore();
+  const clock = new SimulatedClock(0);
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  const a = createEngine({
+    store,
+    clock,
+    ids: sequentialIds(1),
+    leaseMs: 9_000,
+    owner: 'engine-a',
+    actions: [work([], gate)],
+  });
+  await a.deploy(flow);
+  const run = await a.start('two');
+  await clock.advance(60_000);
+  const lease = store.leases.get(run.id);
+  assert.equal(lease?.owner, 'engine-a');
+  assert.ok(lease!.until > clock.now(), 'renewed past the time a single lease would have lapsed');
+  const b = createEngine({ store, clock, ids: sequentialIds(2), actions: [work([])] });
+  assert.deepEqual(await b.recover(), []);
+  open();
+  assert.deepEqual(await run.result(), { n: 2 });
+  await a.close();
+  await b.close();
+});
+
+test('closing an engine releases its runs at once to the others', async () => {
+  const store = createMemoryStore();
+  const clock = new SimulatedClock(0);
+  const calls: string[] = [];
+  const a = createEngine({
+    store,
+    clock,
+    ids: sequentialIds(1),
+    actions: [work(calls, new Promise(() => undefined))],
+  });
+  await a.deploy(flow);
+  const run = await a.start('two');
+  await new Promise((resolve) => setImmediate(resolve));
+  await a.close();
+  const b = createEngine({ store, clock, ids: sequentialIds(2), actions: [work(calls)] });
+  assert.deepEqual(await b.recover(), [run.id]);
+  assert.deepEqual(await (await b.handle(run.id)).result(), { n: 2 });
+  await b.close();
+});
