@@ -6,7 +6,10 @@ import type { CodeRunRequest } from '@millrace/engine';
 import { createCodeRunner } from '@millrace/engine/code';
 
 // One runner for most tests: reusing it is the point (and the workers survive every failure).
-const runner = createCodeRunner({ timeoutMs: 400, memoryLimitBytes: 32 * 1024 * 1024 });
+// A generous default time limit, so a loaded machine (CI's two cores run test files in
+// parallel) cannot turn an expected result into a timeout; the loops set a short one.
+const runner = createCodeRunner({ timeoutMs: 5000, memoryLimitBytes: 32 * 1024 * 1024 });
+const SHORT = { timeoutMs: 300 };
 after(() => runner.close());
 
 const never = new AbortController().signal;
@@ -143,20 +146,21 @@ describe('isolation', () => {
 
 describe('limits', () => {
   test('an infinite loop at the top level is stopped (E_CODE_TIMEOUT)', async () => {
-    await assert.rejects(js('for (;;) {}'), { code: 'E_CODE_TIMEOUT' });
+    await assert.rejects(js('for (;;) {}', {}, SHORT), { code: 'E_CODE_TIMEOUT' });
   });
 
   test('an infinite loop in a function, even inside try/catch, is stopped', async () => {
     await assert.rejects(
-      js('export default function () { for (;;) { try { for (;;) {} } catch (e) {} } }'),
+      js('export default function () { for (;;) { try { for (;;) {} } catch (e) {} } }', {}, SHORT),
       { code: 'E_CODE_TIMEOUT' },
     );
   });
 
   test('an infinite await loop is stopped', async () => {
-    await assert.rejects(js('export default async function () { for (;;) { await null } }'), {
-      code: 'E_CODE_TIMEOUT',
-    });
+    await assert.rejects(
+      js('export default async function () { for (;;) { await null } }', {}, SHORT),
+      { code: 'E_CODE_TIMEOUT' },
+    );
   });
 
   test('a loop of costly builtins that overshoots the deadline is hard-stopped', async () => {
