@@ -357,6 +357,24 @@ export function storeConformance(name: string, make: StoreFactory, t: Conformanc
     t.equal(await s.claimRun('r1', 'c', T0 + 301, T0 + 400), true, 'released: free at once');
   });
 
+  it('claimDue (where the store has it): due runs without a live lease, oldest first', async (s) => {
+    if (!hasLeases(s) || !s.claimDue) return;
+    const add = async (runId: string, at: number, extra: Partial<RunSummary>) => {
+      const e = created(runId, 'f', at);
+      await s.append(runId, [e], { ...summaryOf([e]), ...extra });
+    };
+    await add('queued', T0, { status: 'queued' });
+    await add('running', T0 + 1, { status: 'running' });
+    await add('timer', T0 + 2, { status: 'waiting', nextWakeAt: T0 + 100 });
+    await add('signal', T0 + 3, { status: 'waiting' });
+    await add('done', T0 + 4, { status: 'succeeded' });
+    t.deepEqual((await s.claimDue('w', T0 + 50, T0 + 1000, 10)).sort(), ['queued', 'running']);
+    t.deepEqual(await s.claimDue('x', T0 + 150, T0 + 1000, 10), ['timer'], "w's leases hold");
+    t.deepEqual(await s.claimDue('x', T0 + 150, T0 + 1000, 10), [], 'nothing else is due');
+    t.deepEqual(await s.claimDue('x', T0 + 1000, T0 + 2000, 1), ['queued'], 'lapsed; oldest first');
+    t.equal(await s.claimRun('queued', 'w', T0 + 1001, T0 + 3000), false, 'x owns it now');
+  });
+
   it('the step cache returns entries until they expire', async (s) => {
     await s.putCache('k', { value: { v: 1 }, expiresAt: T0 + 100 });
     t.deepEqual((await s.getCache('k', T0 + 50))?.value, { v: 1 });

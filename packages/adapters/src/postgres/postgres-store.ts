@@ -382,6 +382,32 @@ export function createPostgresStore(
       const kept = new Set(rows.map((r) => r.run_id));
       return runIds.filter((id) => kept.has(id));
     },
+    async claimDue(owner, now, until, limit) {
+      // Due runs without a live lease, locked with SKIP LOCKED so processes polling at the same
+      // moment each take different runs instead of queueing on the same rows; the upsert's
+      // condition still decides if a lease was renewed meanwhile.
+      const { rows } = await q<{ run_id: string }>(
+        `with due as (
+           select r.run_id, r.created_at from millrace_runs r
+            where r.tenant = $1
+              and (r.status in ('queued', 'running')
+                   or (r.status = 'waiting' and r.next_wake_at <= $3))
+              and not exists (select 1 from millrace_leases l
+                               where l.tenant = r.tenant and l.run_id = r.run_id
+                                 and l.expires_at > $3)
+            order by r.created_at, r.run_id
+            limit $5
+            for update of r skip locked
+         )
+         insert into millrace_leases (tenant, run_id, owner, expires_at)
+         select $1, run_id, $2, $4 from due
+         on conflict (tenant, run_id) do update set owner = excluded.owner, expires_at = excluded.expires_at
+          where millrace_leases.owner = excluded.owner or millrace_leases.expires_at <= $3
+         returning run_id`,
+        [tenant, owner, now, until, limit],
+      );
+      return rows.map((r) => r.run_id);
+    },
     async releaseRun(runId, owner) {
       await q('delete from millrace_leases where tenant = $1 and run_id = $2 and owner = $3', [
         tenant,

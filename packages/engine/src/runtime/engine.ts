@@ -30,6 +30,8 @@ export type {
   RunHandle,
   RunListener,
   StartOptions,
+  WorkOptions,
+  EngineWorker,
 } from './engine/engine-api.ts';
 
 const DEFAULT_LIMITS = {
@@ -160,6 +162,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       await triggers.armSchedules();
       return runs.recover();
     },
+    work: (options) => runs.work(options),
     async close() {
       triggers.close();
       runs.close();

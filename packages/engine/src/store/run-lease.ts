@@ -20,6 +20,24 @@ export interface RunLeaseStore {
   renewRuns(owner: string, runIds: readonly string[], until: number): Promise<string[]>;
   /** Gives a lease up (only `owner`'s: another owner's lease is left alone). */
   releaseRun(runId: string, owner: string): Promise<void>;
+  /**
+   * Claims, for `owner` until `until`, at most `limit` runs that have work due and no live
+   * lease: unfinished runs that are queued or running (their owner died, or they were started
+   * deferred), and parked runs whose next timer is due (`nextWakeAt` ≤ `now`). Oldest first.
+   * Optional: without it an engine lists unfinished runs and claims them one by one.
+   */
+  claimDue?(owner: string, now: number, until: number, limit: number): Promise<string[]>;
+}
+
+/** Whether a run summary has work due at `now` (see `claimDue`). */
+export function hasWorkDue(
+  summary: { readonly status: string; readonly nextWakeAt?: number },
+  now: number,
+): boolean {
+  if (summary.status === 'queued' || summary.status === 'running') return true;
+  return (
+    summary.status === 'waiting' && summary.nextWakeAt !== undefined && summary.nextWakeAt <= now
+  );
 }
 
 /** Leases in memory: for the memory store, shared by the engines that share it. */

@@ -79,6 +79,7 @@ export interface RunStore {
   claimRun?: RunLeaseStore['claimRun'];
   renewRuns?: RunLeaseStore['renewRuns'];
   releaseRun?: RunLeaseStore['releaseRun'];
+  claimDue?: RunLeaseStore['claimDue'];
 }
 
 /** The summary a state implies (what the engine passes to `append`). */

@@ -55,6 +55,13 @@ export function connectEngine(worker: Endpoint): Engine {
     replay: (runId, options) => call(api.replay(runId, options)),
     metrics: (flowId, options) => call(api.metrics(flowId, options)),
     recover: () => call(api.recover()),
+    work: () => {
+      // The loop belongs where the engine and its store are: inside the worker.
+      throw new MillraceError(
+        'E_NOT_SUPPORTED',
+        'work() runs where the engine runs: call it on the engine inside the worker (createEngine there).',
+      );
+    },
     close: async () => {
       (worker as { terminate?: () => void }).terminate?.();
     },

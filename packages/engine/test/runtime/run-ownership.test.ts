@@ -135,3 +135,62 @@ test('closing an engine releases its runs at once to the others', async () => {
   assert.deepEqual(await (await b.handle(run.id)).result(), { n: 2 });
   await b.close();
 });
+
+test('a deferred start is stored queued and run by the engine whose work() claims it', async () => {
+  const store = createMemoryStore();
+  const clock = new SimulatedClock(0);
+  const calls: string[] = [];
+  const front = createEngine({ store, clock, ids: sequentialIds(1), actions: [work(calls)] });
+  await front.deploy(flow);
+  const handles = await Promise.all([1, 2, 3].map(() => front.start('two', {}, { defer: true })));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(calls, [], 'the starting engine executes nothing');
+  for (const h of handles) assert.equal((await store.getSummary(h.id))?.status, 'queued');
+  const worker = createEngine({ store, clock, ids: sequentialIds(2), actions: [work(calls)] });
+  const loop = worker.work({ pollMs: 100, maxRuns: 2 });
+  for (let i = 0; i < 10; i++) await clock.advance(100);
+  await loop.stop();
+  for (const h of handles) {
+    const run = await worker.getRun(h.id);
+    assert.equal(run?.status, 'succeeded');
+    assert.deepEqual(run?.output, { n: 2 });
+  }
+  assert.equal(calls.length, 6, 'each node of each run once');
+  await front.close();
+  await worker.close();
+});
+
+test('a parked run whose engine died is woken by another engine once its timer is due', async () => {
+  const store = createMemoryStore();
+  const clock = new SimulatedClock(0);
+  const waiting: FlowDefinition = {
+    format: 'millrace.flow/v1',
+    id: 'later',
+    nodes: [
+      { id: 'pause', type: 'wait', input: { durationMs: 60_000 } },
+      { id: 'after', type: 'work', input: { n: 7 } },
+    ],
+    edges: [{ from: 'pause', to: 'after' }],
+  };
+  const calls: string[] = [];
+  const a = createEngine({
+    store,
+    clock: new SimulatedClock(0),
+    ids: sequentialIds(1),
+    actions: [work(calls)],
+  });
+  await a.deploy(waiting);
+  const run = await a.start('later');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal((await store.getSummary(run.id))?.status, 'waiting');
+  // `a` dies with the run parked: its wake timer dies with it (its clock never moves again).
+  const b = createEngine({ store, clock, ids: sequentialIds(2), actions: [work(calls)] });
+  const loop = b.work({ pollMs: 1_000 });
+  await clock.advance(59_000);
+  assert.deepEqual(calls, [], 'not due yet');
+  await clock.advance(2_000);
+  await loop.stop();
+  assert.deepEqual(await (await b.handle(run.id)).result(), { n: 7 });
+  assert.deepEqual(calls, [`${run.id}/after`]);
+  await b.close();
+});

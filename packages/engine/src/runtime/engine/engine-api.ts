@@ -81,6 +81,25 @@ export interface StartOptions {
    * executed either; marked `pinned`. A node in both `mocks` and `pinned` takes its mock.
    */
   readonly pinned?: Readonly<Record<string, unknown>>;
+  /**
+   * Store the run (queued) without executing it here: any engine sharing the store that calls
+   * `work()` picks it up (several processes on one database share the work this way).
+   * `result()` of its handle answers only if it runs in this engine; read it with `getRun`.
+   */
+  readonly defer?: boolean;
+}
+
+export interface WorkOptions {
+  /** At most this many runs loaded here at once (default 10). */
+  readonly maxRuns?: number;
+  /** How often to look for due work (ms, default 1,000), on the engine's clock. */
+  readonly pollMs?: number;
+}
+
+/** A running `work()` loop. */
+export interface EngineWorker {
+  /** Stops claiming new work (runs already loaded go on); resolves after the current poll. */
+  stop(): Promise<void>;
 }
 
 /** A started run. */
@@ -151,6 +170,13 @@ export interface Engine {
   listWaiting(query?: { readonly flowId?: string }): Promise<WaitingEntry[]>;
   /** After a crash or restart: continues every unfinished run in the store and re-arms the schedule triggers of the latest flow versions. */
   recover(): Promise<string[]>;
+  /**
+   * Shares the work of a store with the other engines on it: every `pollMs` it claims runs that
+   * have work due and no live owner — deferred starts, runs whose engine died (their lease
+   * lapsed), parked runs whose timer is due — up to `maxRuns` loaded here. A worker process is
+   * an engine that only does this.
+   */
+  work(options?: WorkOptions): EngineWorker;
   /**
    * A new run of the same version with the same input that reuses the recorded outputs of the
    * nodes upstream of `fromNode` (not executed, marked `reused`) and executes from there.

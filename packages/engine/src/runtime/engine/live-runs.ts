@@ -1,4 +1,4 @@
-import { MillraceError } from '../../errors/millrace-error.ts';
+import { MillraceError, isMillraceError } from '../../errors/millrace-error.ts';
 import type { Clock, TimerHandle } from '../../platform/clock.ts';
 import { isFinished, type RunStore } from '../../store/run-store.ts';
 import type { CompiledFlow } from '../compile-flow.ts';
@@ -10,6 +10,8 @@ import type { RunOwnership } from './run-ownership.ts';
 
 /** The executors of the runs loaded in this engine, and the loading of the others. */
 export interface LiveRuns {
+  /** How many runs are loaded here (executing, or waiting for admission). */
+  readonly size: number;
   get(runId: string): RunExecutor | undefined;
   add(executor: RunExecutor): void;
   remove(runId: string): void;
@@ -95,6 +97,9 @@ export function createLiveRuns(deps: {
   }
 
   const live: LiveRuns = {
+    get size() {
+      return executors.size;
+    },
     get: (runId) => executors.get(runId),
     add: (executor) => void executors.set(executor.runId, executor),
     remove(runId) {
@@ -128,7 +133,11 @@ export function createLiveRuns(deps: {
         runId,
         clock.setTimer(Math.max(0, at - clock.now()), () => {
           wakeTimers.delete(runId);
-          void live.load(runId).catch((err) => logger.error(`Could not wake run ${runId}`, err));
+          void live.load(runId).catch((err: unknown) => {
+            // Another engine woke it first (its timer, or a worker's claim of due work).
+            if (isMillraceError(err) && err.code === 'E_RUN_OWNED') return;
+            logger.error(`Could not wake run ${runId}`, err);
+          });
         }),
       );
     },

@@ -15,6 +15,8 @@ export const DEFAULT_LEASE_MS = 30_000;
 export interface RunOwnership {
   /** This engine's owner id in the store's leases. */
   readonly owner: string;
+  /** How long a claim lasts without renewal (ms). */
+  readonly leaseMs: number;
   /** Claims `runId`; throws E_RUN_OWNED when another live engine holds it. */
   claim(runId: string): Promise<void>;
   /** Gives the run up (it parked or ended here). */
@@ -39,6 +41,7 @@ export function createRunOwnership(deps: {
   if (!hasLeases(store)) {
     return {
       owner,
+      leaseMs,
       claim: async () => undefined,
       release: () => undefined,
       close: () => undefined,
@@ -73,6 +76,7 @@ export function createRunOwnership(deps: {
 
   return {
     owner,
+    leaseMs,
     async claim(runId) {
       const now = clock.now();
       if (!(await store.claimRun!(runId, owner, now, now + leaseMs))) {

@@ -3,12 +3,19 @@ import type { Clock } from '../../platform/clock.ts';
 import type { AbortSignalLike } from '../../platform/globals.ts';
 import type { IdSource } from '../../platform/ids.ts';
 import { isFinished, type RunStore } from '../../store/run-store.ts';
+import { hasWorkDue } from '../../store/run-lease.ts';
 import type { CompiledFlow } from '../compile-flow.ts';
 import type { ParentLink } from '../events.ts';
 import type { ExecutorServices, LiveRun } from '../executor/executor-services.ts';
 import { RunExecutor } from '../executor/run-executor.ts';
 import type { RunState } from '../run-state.ts';
-import type { EngineLogger, RunHandle, StartOptions } from './engine-api.ts';
+import type {
+  EngineLogger,
+  EngineWorker,
+  RunHandle,
+  StartOptions,
+  WorkOptions,
+} from './engine-api.ts';
 import { createLiveRuns } from './live-runs.ts';
 import type { RunOwnership } from './run-ownership.ts';
 import { startOverrides, type TestStart } from './test-runs.ts';
@@ -34,6 +41,7 @@ export interface RunSupervisor {
   state(runId: string): Promise<RunState | undefined>;
   /** Continues every unfinished run in the store, oldest first; returns their ids. */
   recover(): Promise<string[]>;
+  work(options?: WorkOptions): EngineWorker;
   /** Stops timers and unloads every run (they stay in the store as they are). */
   close(): void;
 }
@@ -221,6 +229,21 @@ export function createRunSupervisor(deps: RunSupervisorDeps): RunSupervisor {
     // Test runs (mocks, pinned outputs) and reruns (reused outputs): checked before anything is stored.
     const overrides = startOverrides(flow, opts, test?.overrides);
     const runId = opts.runId ?? ids.runId();
+    if (opts.defer) {
+      // Stored queued, executed by whichever engine's work() claims it.
+      const executor = RunExecutor.create(flow, services, {
+        runId,
+        input: input === undefined ? {} : input,
+        trigger: opts.trigger ?? { kind: 'api' },
+        ...(parent ? { parent } : {}),
+        ...(overrides ? { overrides } : {}),
+        queued: true,
+        ...(opts.alias !== undefined ? { alias: opts.alias } : {}),
+      });
+      await store.append(runId, executor.outbox.splice(0), executor.summary());
+      executor.dispose();
+      return makeHandle(runId, flowId, flow.version);
+    }
     await deps.ownership.claim(runId);
     const queued = admission.mustQueue(flow);
     let executor: RunExecutor;
@@ -303,8 +326,58 @@ export function createRunSupervisor(deps: RunSupervisorDeps): RunSupervisor {
     return woken;
   }
 
+  /** Claims and loads runs with work due, up to `maxRuns` loaded here, every `pollMs`. */
+  function work(options: WorkOptions = {}): EngineWorker {
+    const maxRuns = options.maxRuns ?? 10;
+    const pollMs = options.pollMs ?? 1000;
+    let stopped = false;
+    let timer: ReturnType<Clock['setTimer']> | undefined;
+    const poll = async (): Promise<void> => {
+      const free = maxRuns - live.size;
+      if (free <= 0) return;
+      const now = clock.now();
+      const { owner, leaseMs } = deps.ownership;
+      const due = store.claimDue
+        ? await store.claimDue(owner, now, now + leaseMs, free)
+        : (await store.listUnfinished())
+            .filter((s) => hasWorkDue(s, now) && !live.get(s.runId))
+            .sort((a, b) => a.createdAt - b.createdAt)
+            .slice(0, free)
+            .map((s) => s.runId);
+      for (const runId of due) {
+        if (stopped || closed) return;
+        await live.load(runId).catch((err: unknown) => {
+          if (isMillraceError(err) && err.code === 'E_RUN_OWNED') return;
+          logger.error(`Could not take up run ${runId}`, err);
+        });
+      }
+    };
+    let current: Promise<void> = Promise.resolve();
+    const next = (): void => {
+      if (stopped || closed) return;
+      timer = clock.setTimer(pollMs, () => {
+        timer = undefined;
+        current = poll()
+          .catch((err: unknown) => logger.error('Could not look for due runs', err))
+          .finally(next);
+      });
+    };
+    current = poll()
+      .catch((err: unknown) => logger.error('Could not look for due runs', err))
+      .finally(next);
+    return {
+      async stop() {
+        stopped = true;
+        if (timer !== undefined) clock.clearTimer(timer);
+        timer = undefined;
+        await current;
+      },
+    };
+  }
+
   return {
     start,
+    work,
     async handle(runId) {
       const summary = await store.getSummary(runId);
       if (!summary) throw new MillraceError('E_RUN_NOT_FOUND', `No run "${runId}" in the store.`);
