@@ -31,12 +31,32 @@ export interface SqlClient extends SqlSession {
   close(): Promise<void>;
 }
 
-/** A `pg` Pool as a SqlClient (the pool is the caller's; `close` ends it). */
+/** FNV-1a of a statement's text: the name it is prepared under on each connection. */
+function statementName(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return `millrace_${(h >>> 0).toString(36)}_${text.length.toString(36)}`;
+}
+
+/**
+ * A `pg` Pool as a SqlClient (the pool is the caller's; `close` ends it). Statements with
+ * parameters are prepared once per connection (named after their text), so the server plans
+ * the store's few statements once instead of on every append.
+ */
 export function pgClient(pool: Pool): SqlClient {
+  const names = new Map<string, string>();
+  const nameOf = (text: string): string => {
+    let name = names.get(text);
+    if (name === undefined) names.set(text, (name = statementName(text)));
+    return name;
+  };
   return {
     kind: 'pg',
     async query<Row>(text: string, params?: readonly unknown[]) {
-      const r = await pool.query(text, params as unknown[] | undefined);
+      const r =
+        params === undefined
+          ? await pool.query(text)
+          : await pool.query({ name: nameOf(text), text, values: params as unknown[] });
       return { rows: r.rows as Row[], rowCount: r.rowCount ?? 0 };
     },
     // Without parameters `pg` uses the simple query protocol, which takes several statements.
