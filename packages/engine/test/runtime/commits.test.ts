@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createEngine, createMemoryStore, type FlowDefinition } from '@millrace/engine';
+
+// Durability costs one commit (store append) per effect, not per node: a chain of pure nodes
+// (transform, if) between two actions is recorded together with the next effect.
+function flow(pure: number): FlowDefinition {
+  // first → p0 (transform) → p1 (if, true) → p2 (transform) → … → last
+  const nodes: FlowDefinition['nodes'][number][] = [{ id: 'first', type: 'step', input: { v: 1 } }];
+  for (let i = 0; i < pure; i++) {
+    nodes.push(
+      i % 2 === 0
+        ? { id: `p${i}`, type: 'transform', input: { x: '$<nodes.first.output.v>' } }
+        : { id: `p${i}`, type: 'if', input: { condition: '$<nodes.first.output.v == 1>' } },
+    );
+  }
+  nodes.push({ id: 'last', type: 'step', input: { v: 2 } });
+  return {
+    format: 'millrace.flow/v1',
+    id: `pure${pure}`,
+    nodes,
+    edges: nodes.slice(1).map((n, i) => ({
+      from: nodes[i]!.id,
+      to: n.id,
+      ...(nodes[i]!.type === 'if' ? { port: 'true' } : {}),
+    })),
+  };
+}
+
+test('a chain of pure nodes between two actions costs no commit of its own', async () => {
+  const commits: number[] = [];
+  for (const pure of [0, 25]) {
+    const store = createMemoryStore();
+    let appends = 0;
+    const counted = Object.create(store) as typeof store;
+    counted.append = (...args) => {
+      appends++;
+      return store.append(...args);
+    };
+    const engine = createEngine({
+      store: counted,
+      actions: [{ type: 'step', title: 'Step', run: (input) => input }],
+    });
+    await engine.deploy(flow(pure));
+    const before = appends;
+    const run = await engine.start(`pure${pure}`);
+    await run.result();
+    assert.equal((await engine.getRun(run.id))?.status, 'succeeded');
+    commits.push(appends - before);
+    await engine.close();
+  }
+  assert.equal(commits[1], commits[0], `commits with 0 and 25 pure nodes: ${commits.join(', ')}`);
+});
