@@ -143,6 +143,12 @@ export const ERROR_CODES = {
     summary: "A webhook trigger's secret is missing or names a secret the host does not have.",
   },
 
+  E_CLI_USAGE: {
+    family: 'host',
+    summary: 'The command line is wrong (unknown command or option).',
+  },
+  E_CLI_FILE: { family: 'host', summary: 'A file named on the command line cannot be read.' },
+  E_CLI_JSON: { family: 'host', summary: 'A file or option given as JSON is not JSON.' },
   E_STORE_CONFLICT: { family: 'store', summary: 'A concurrent writer changed the same record.' },
   E_RUN_OWNED: {
     family: 'store',
