@@ -31,7 +31,8 @@ export async function openPostgresStore(options: OpenPostgresOptions = {}): Prom
   let release = (): void => undefined;
   if (options.url !== undefined) {
     const { default: pg } = await import('pg');
-    client = pgClient(new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 8 }));
+    const poolSize = options.poolSize ?? 8;
+    client = pgClient(new pg.Pool({ connectionString: options.url, max: poolSize }), { poolSize });
   } else {
     if (options.dataDir !== undefined) release = lockDataDir(options.dataDir);
     try {

@@ -18,6 +18,7 @@ import {
   type WaitInfo,
 } from '@millrace/engine';
 import type { SqlClient } from './sql-client.ts';
+import { createGroupCommit } from './group-commit.ts';
 
 export interface PostgresStore
   extends FlowStore, Omit<RunStore, keyof RunLeaseStore>, RunLeaseStore {
@@ -92,6 +93,12 @@ export function createPostgresStore(
 ): PostgresStore {
   const tenant = options.tenant ?? 'default';
   const q = client.query.bind(client);
+  // A server commits concurrent appends together; PGlite (one connection) runs them in turn.
+  const appendRow =
+    client.kind === 'pg'
+      ? createGroupCommit(client, APPEND, { lanes: client.lanes, maxBatch: 32 })
+      : async (params: readonly unknown[]) =>
+          (await q<{ ok: number }>(APPEND, params)).rows[0]?.ok ?? 0;
 
   const store: PostgresStore = {
     client,
@@ -236,7 +243,7 @@ export function createPostgresStore(
       const previous = first ? first.seq - 1 : null;
       let ok: number;
       try {
-        const { rows } = await q<{ ok: number }>(APPEND, [
+        ok = await appendRow([
           runId,
           tenant,
           previous,
@@ -250,7 +257,6 @@ export function createPostgresStore(
           summary.waiting.map((w) => w.token),
           JSON.stringify(summary.waiting),
         ]);
-        ok = rows[0]?.ok ?? 0;
       } catch (error) {
         if (sqlState(error) === UNIQUE_VIOLATION && first)
           throw conflict(runId, previous!, first.seq);

@@ -25,6 +25,8 @@ export interface SqlSession {
 export interface SqlClient extends SqlSession {
   /** `pg` (a server) or `pglite` (embedded). */
   readonly kind: 'pg' | 'pglite';
+  /** How many statements can run at once (the pool's connections; 1 for PGlite). */
+  readonly lanes: number;
   /** Runs `fn` on one connection (held until it settles): for session locks. */
   session<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
   /** Closes the pool or the database. */
@@ -43,7 +45,7 @@ function statementName(text: string): string {
  * parameters are prepared once per connection (named after their text), so the server plans
  * the store's few statements once instead of on every append.
  */
-export function pgClient(pool: Pool): SqlClient {
+export function pgClient(pool: Pool, options: { readonly poolSize?: number } = {}): SqlClient {
   const names = new Map<string, string>();
   const nameOf = (text: string): string => {
     let name = names.get(text);
@@ -52,6 +54,7 @@ export function pgClient(pool: Pool): SqlClient {
   };
   return {
     kind: 'pg',
+    lanes: options.poolSize ?? 8,
     async query<Row>(text: string, params?: readonly unknown[]) {
       const r =
         params === undefined
@@ -68,7 +71,10 @@ export function pgClient(pool: Pool): SqlClient {
       try {
         return await fn({
           async query<Row>(text: string, params?: readonly unknown[]) {
-            const r = await connection.query(text, params as unknown[] | undefined);
+            const r =
+              params === undefined
+                ? await connection.query(text)
+                : await connection.query({ name: nameOf(text), text, values: params as unknown[] });
             return { rows: r.rows as Row[], rowCount: r.rowCount ?? 0 };
           },
           async exec(script: string) {
@@ -97,6 +103,7 @@ export function pgliteClient(db: PGlite): SqlClient {
   };
   return {
     kind: 'pglite',
+    lanes: 1,
     query,
     exec,
     session: (fn) => fn({ query, exec }),

@@ -50,3 +50,49 @@ if (url) {
     }
   });
 }
+
+if (url) {
+  test('postgres (server): concurrent appends commit together; a conflict among them fails alone', async () => {
+    const store = await openPostgresStore({ url, tenant: `group-${randomUUID().slice(0, 8)}` });
+    try {
+      const created = (runId: string) => ({
+        type: 'RunCreated' as const,
+        seq: 1,
+        at: 1,
+        runId,
+        flowId: 'f',
+        flowVersion: 1,
+        input: {},
+        trigger: { kind: 'api' as const },
+        vars: {},
+      });
+      const summary = (runId: string, lastSeq = 1) => ({
+        runId,
+        flowId: 'f',
+        flowVersion: 1,
+        status: 'running' as const,
+        createdAt: 1,
+        updatedAt: 1,
+        waiting: [],
+        lastSeq,
+      });
+      await store.append('taken', [created('taken')], summary('taken'));
+      const ids = Array.from({ length: 60 }, (_, i) => `r${i}`);
+      const results = await Promise.allSettled([
+        ...ids.map((id) => store.append(id, [created(id)], summary(id))),
+        // Continues nothing: the log of `taken` already has seq 1.
+        store.append('taken', [created('taken')], summary('taken')),
+      ]);
+      const failed = results.filter((r) => r.status === 'rejected');
+      assert.equal(failed.length, 1);
+      assert.equal(
+        ((failed[0] as PromiseRejectedResult).reason as { code: string }).code,
+        'E_STORE_CONFLICT',
+      );
+      for (const id of ids) assert.equal((await store.load(id))?.events.length, 1, id);
+      assert.equal((await store.load('taken'))?.events.length, 1);
+    } finally {
+      await store.close();
+    }
+  });
+}
