@@ -130,10 +130,14 @@ async function parallel(): Promise<void> {
 
 const worker = fileURLToPath(new URL('../test/postgres/scale-out-worker.ts', import.meta.url));
 
-function startWorker(tenant: string, name: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', worker, url!, tenant, name], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+function startWorker(tenant: string, name: string, startAt: number): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', worker, url!, tenant, name, '--no-effects', '--start-at', String(startAt)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -167,10 +171,13 @@ async function scale(): Promise<void> {
       });
       await front.deploy(flow);
       for (let i = 0; i < 1000; i++) await front.start('io', {}, { defer: true });
-      const t0 = performance.now();
+      // The workers start up first, then begin claiming at the same moment.
+      const startAt = Date.now() + 4_000;
       const workers = await Promise.all(
-        Array.from({ length: count }, (_, i) => startWorker(tenant, `w${i + 1}`)),
+        Array.from({ length: count }, (_, i) => startWorker(tenant, `w${i + 1}`, startAt)),
       );
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, startAt - Date.now())));
+      const t0 = performance.now();
       for (;;) {
         const { rows } = await store.client.query<{ n: number }>(
           "select count(*)::int as n from millrace_runs where tenant = $1 and status = 'succeeded'",
