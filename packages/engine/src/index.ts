@@ -143,6 +143,8 @@ export type {
   RunHandle,
   RunListener,
   StartOptions,
+  WorkOptions,
+  EngineWorker,
 } from './runtime/engine.ts';
 export type {
   DeployOptions,

@@ -12,6 +12,7 @@ import { createCodeRunner } from '@millrace/engine/code';
 import { openPostgresStore } from '../postgres/open-postgres-store.ts';
 import { formatDiagnostic, readFlowFile } from './read-flow.ts';
 import { createProgress } from './progress.ts';
+import { serve } from './serve.ts';
 
 const USAGE = `Usage: millrace <command> [options]
 
@@ -23,8 +24,9 @@ Commands:
       Prints every diagnostic with its JSON pointer; exits 1 when there is an error.
   worker --pg URL [--tenant T] [--max-runs N]
       An engine that only claims due work from a PostgreSQL database (scale-out).
-  serve [--data DIR] [--port 8787] [--pg URL] [--tenant-header X-Tenant] [--token T]
-      The HTTP API, webhooks and schedules over PGlite in DIR (or PostgreSQL with --pg).
+  serve [--data DIR] [--port 8787] [--host H] [--pg URL] [--tenant-header X-Tenant] [--token T]
+      The HTTP API, webhooks, schedules and work sharing over PGlite in DIR (default
+      ./millrace-data) or PostgreSQL (--pg), and the built demo at / (npm run build).
 
 Exit codes: 0 success, 1 the flow is invalid or its run failed, 2 a usage or input error.`;
 
@@ -166,6 +168,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await validate(rest, io);
       case 'worker':
         return await worker(rest, io);
+      case 'serve':
+        return await serve(rest, io);
       case undefined:
       case '-h':
       case '--help':

@@ -32,7 +32,12 @@ export async function openPostgresStore(options: OpenPostgresOptions = {}): Prom
   if (options.url !== undefined) {
     const { default: pg } = await import('pg');
     const poolSize = options.poolSize ?? 8;
-    client = pgClient(new pg.Pool({ connectionString: options.url, max: poolSize }), { poolSize });
+    const pool = new pg.Pool({ connectionString: options.url, max: poolSize });
+    // An idle connection the server ends (a restart, pg_terminate_backend) is dropped by the
+    // pool; without a listener its 'error' event would end the process. Queries in flight
+    // fail on their own and answer E_STORE_UNAVAILABLE where a host maps them.
+    pool.on('error', () => undefined);
+    client = pgClient(pool, { poolSize });
   } else {
     if (options.dataDir !== undefined) release = lockDataDir(options.dataDir);
     try {

@@ -146,3 +146,64 @@ test('the millrace executable runs a flow as a process', () => {
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), { shout: 'HELLO, CY!' });
 });
+
+test('serve: the HTTP API on PGlite behind a bearer token, tenants by header, then a graceful stop', async () => {
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const stderr = new PassThrough();
+  let err = '';
+  stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const running = main(
+    [
+      'serve',
+      '--data',
+      join(dir, 'serve-data'),
+      '--port',
+      '0',
+      '--token',
+      'sesame',
+      '--tenant-header',
+      'X-Tenant',
+      '--static',
+      dir,
+    ],
+    {
+      stdout: new PassThrough() as unknown as NodeJS.WriteStream,
+      stderr: stderr as unknown as NodeJS.WriteStream,
+      stopped,
+    },
+  );
+  while (!/http:\/\/[\d.]+:\d+\//.test(err))
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  const base = err.match(/http:\/\/[\d.]+:\d+/)![0];
+  const headers = { authorization: 'Bearer sesame', 'content-type': 'application/json' };
+  assert.equal((await fetch(`${base}/flows`)).status, 401, 'no token');
+  const deployed = await fetch(`${base}/flows`, {
+    method: 'POST',
+    headers: { ...headers, 'x-tenant': 'acme' },
+    body: JSON.stringify({ definition: { ...hello, nodes: [hello.nodes[0]], edges: [] } }),
+  });
+  assert.equal(deployed.status, 201, await deployed.clone().text());
+  const started = await fetch(`${base}/flows/hello/runs`, {
+    method: 'POST',
+    headers: { ...headers, 'x-tenant': 'acme' },
+    body: JSON.stringify({ input: { name: 'Di' } }),
+  });
+  assert.equal(started.status, 201, await started.clone().text());
+  const { runId: id } = (await started.json()) as { runId: string };
+  let run: { status?: string; output?: unknown } = {};
+  for (let i = 0; i < 250 && run.status !== 'succeeded'; i++) {
+    run = (await (
+      await fetch(`${base}/runs/${id}`, { headers: { ...headers, 'x-tenant': 'acme' } })
+    ).json()) as typeof run;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.deepEqual(run.output, { text: 'Hello, Di!' }, JSON.stringify(run).slice(0, 500));
+  // Another tenant does not see it.
+  assert.equal((await fetch(`${base}/runs/${id}`, { headers })).status, 404);
+  // The static site answers beside the API.
+  assert.equal((await fetch(`${base}/hello.json`)).status, 200);
+  stop();
+  assert.equal(await running, 0);
+  assert.match(err, /millrace serve: stopped/);
+});

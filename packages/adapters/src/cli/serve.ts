@@ -1,0 +1,100 @@
+import { createServer } from 'node:http';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { MillraceError, createEngine, type Engine, type EngineWorker } from '@millrace/engine';
+import { createCodeRunner } from '@millrace/engine/code';
+import { openPostgresStore } from '../postgres/open-postgres-store.ts';
+import { createHttpHandler } from '../http/server/create-http-handler.ts';
+import { serveStatic } from './static-files.ts';
+import type { CliIo } from './main.ts';
+
+/** The demo's build (`npm run build`), served at `/` when present. */
+const DEMO = fileURLToPath(new URL('../../../../dist/demo', import.meta.url));
+
+/**
+ * `millrace serve`: the engine on PGlite in `--data` (or PostgreSQL with `--pg`), the HTTP API
+ * with webhooks, schedules and lease-based work sharing, and the built demo at `/`. One engine
+ * per tenant over the tenant's view of the store; SIGTERM stops accepting and claiming, and
+ * releases the runs to the other processes.
+ */
+export async function serve(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      data: { type: 'string', default: './millrace-data' },
+      port: { type: 'string', default: '8787' },
+      host: { type: 'string', default: '127.0.0.1' },
+      pg: { type: 'string' },
+      'tenant-header': { type: 'string' },
+      token: { type: 'string' },
+      static: { type: 'string' },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new MillraceError('E_CLI_USAGE', `--port takes a port number, got "${values.port}".`);
+  }
+  const store = values.pg
+    ? await openPostgresStore({ url: values.pg })
+    : await openPostgresStore({ dataDir: values.data! });
+  const codeRunner = createCodeRunner();
+  const engines = new Map<string, { engine: Engine; worker: EngineWorker }>();
+  const engineOf = (tenant: string): Engine => {
+    let entry = engines.get(tenant);
+    if (!entry) {
+      const engine = createEngine({ store: store.forTenant(tenant), codeRunner });
+      // Arms the tenant's schedules and continues what no other process owns; then shares the
+      // deferred and orphaned runs with the other processes on the database.
+      void engine.recover();
+      entry = { engine, worker: engine.work() };
+      engines.set(tenant, entry);
+    }
+    return entry.engine;
+  };
+  // Every tenant with flows gets its engine now: its schedules fire without a request first.
+  const { rows } = await store.client.query<{ tenant: string }>(
+    'select distinct tenant from millrace_flows',
+  );
+  for (const { tenant } of rows) engineOf(tenant);
+  engineOf('default');
+
+  const header = values['tenant-header']?.toLowerCase();
+  const token = values.token;
+  const api = createHttpHandler(engineOf, {
+    auth: (req) => (token === undefined ? true : req.headers.authorization === `Bearer ${token}`),
+    tenantOf: (req) => {
+      const value = header ? req.headers[header] : undefined;
+      return typeof value === 'string' && value !== '' ? value : 'default';
+    },
+    events: (tenant) => store.forTenant(tenant),
+  });
+  const site = values.static ?? (existsSync(DEMO) ? DEMO : undefined);
+  const server = createServer((req, res) => {
+    void (async () => {
+      if (site && (await serveStatic(site, req, res))) return;
+      await api(req, res);
+    })();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, values.host, resolve);
+  });
+  const address = server.address();
+  const where = typeof address === 'object' && address ? `${values.host}:${address.port}` : '';
+  io.stderr.write(
+    `millrace serve: http://${where}/ (${values.pg ? 'PostgreSQL' : `PGlite in ${values.data}`}${token ? ', bearer token required' : ''}${site ? ', demo at /' : ''})\n`,
+  );
+  await (io.stopped ?? new Promise(() => undefined));
+  io.stderr.write('millrace serve: stopping\n');
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  for (const { engine, worker } of engines.values()) {
+    await worker.stop();
+    await engine.close();
+  }
+  await codeRunner.close();
+  await store.close();
+  io.stderr.write('millrace serve: stopped\n');
+  return 0;
+}
