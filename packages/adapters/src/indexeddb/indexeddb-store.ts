@@ -7,14 +7,14 @@ import {
   type FlowStore,
   type FlowSummary,
   type LoadedRun,
-  type RunEvent,
   type RunLeaseStore,
   type RunQuery,
   type RunStore,
-  type RunSummary,
   type StoredFlow,
 } from '@millrace/engine';
+import { createAppendBatcher } from './append-batcher.ts';
 import { openMillraceDb, type MillraceDb } from './open-database.ts';
+import { withQuotaError } from './quota-error.ts';
 
 export interface IndexedDbStore
   extends
@@ -30,13 +30,15 @@ export interface IndexedDbStore
  * A FlowStore and RunStore in the browser's IndexedDB (through idb): flows, runs and their
  * events survive reloads. Each append is one readwrite transaction over the events, the run's
  * summary and the waiting index, and checks the sequence first, so two tabs running the same
- * run cannot fork its log (E_STORE_CONFLICT). Values are stored by structured clone.
+ * run cannot fork its log (E_STORE_CONFLICT); appends issued in the same tick share one
+ * transaction (append-batcher.ts). A full quota is E_STORE_QUOTA, with nothing written.
+ * Values are stored by structured clone.
  */
 export async function createIndexedDbStore(
   options: { readonly name?: string } = {},
 ): Promise<IndexedDbStore> {
   const db = await openMillraceDb(options.name ?? 'millrace');
-  return {
+  const store: IndexedDbStore = {
     db,
     close: () => db.close(),
 
@@ -104,35 +106,7 @@ export async function createIndexedDbStore(
         .sort((a, b) => a - b);
     },
 
-    async append(runId: string, events: readonly RunEvent[], summary: RunSummary): Promise<void> {
-      const tx = db.transaction(['runs', 'events', 'waiting'], 'readwrite');
-      const runs = tx.objectStore('runs');
-      const previous = await runs.get(runId);
-      const first = events[0];
-      if (!first && !previous) {
-        tx.abort();
-        await tx.done.catch(() => undefined);
-        throw new MillraceError('E_INVALID_ARGUMENT', `Run "${runId}" does not exist.`);
-      }
-      const expected = (previous?.lastSeq ?? 0) + 1;
-      if (first && first.seq !== expected) {
-        tx.abort();
-        await tx.done.catch(() => undefined);
-        throw new MillraceError(
-          'E_STORE_CONFLICT',
-          `Run "${runId}": append starts at seq ${first.seq} but the log ends at ${expected - 1}; another engine wrote to this run.`,
-          { details: { runId, expected, got: first.seq } },
-        );
-      }
-      const eventStore = tx.objectStore('events');
-      for (const event of events) void eventStore.add({ runId, seq: event.seq, event });
-      void runs.put(summary);
-      const waiting = tx.objectStore('waiting');
-      for (const token of await waiting.index('byRun').getAllKeys(runId))
-        void waiting.delete(token);
-      for (const w of summary.waiting) void waiting.put({ ...w, runId, flowId: summary.flowId });
-      await tx.done;
-    },
+    append: createAppendBatcher(db),
     async load(runId): Promise<LoadedRun | undefined> {
       const tx = db.transaction(['runs', 'events', 'snapshots']);
       const summary = await tx.objectStore('runs').get(runId);
@@ -237,4 +211,19 @@ export async function createIndexedDbStore(
       await db.put('cache', { ...entry, key });
     },
   };
+  // Every write that can grow the database: a full quota is a typed error (E_STORE_QUOTA).
+  for (const m of [
+    'saveFlow',
+    'saveDraft',
+    'putFlowState',
+    'recordScheduleFire',
+    'saveSnapshot',
+    'claimRun',
+    'renewRuns',
+    'putCache',
+  ] as const) {
+    const write = store[m] as (...args: unknown[]) => Promise<unknown>;
+    (store as unknown as Record<string, unknown>)[m] = withQuotaError(`${m}`, write);
+  }
+  return store;
 }

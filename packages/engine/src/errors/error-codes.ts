@@ -159,6 +159,11 @@ export const ERROR_CODES = {
     summary: 'The embedded database directory is in use by another process.',
   },
   E_STORE_CORRUPT: { family: 'store', summary: 'A stored record could not be read back.' },
+  E_STORE_QUOTA: {
+    family: 'store',
+    summary:
+      "The browser's storage quota is used up; the write was aborted, stored data is intact.",
+  },
   E_STORE_UNAVAILABLE: {
     family: 'store',
     summary:
