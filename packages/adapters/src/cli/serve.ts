@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -15,8 +16,10 @@ const DEMO = fileURLToPath(new URL('../../../../dist/demo', import.meta.url));
 /**
  * `millrace serve`: the engine on PGlite in `--data` (or PostgreSQL with `--pg`), the HTTP API
  * with webhooks, schedules and lease-based work sharing, and the built demo at `/`. One engine
- * per tenant over the tenant's view of the store; SIGTERM stops accepting and claiming, and
- * releases the runs to the other processes.
+ * per tenant over the tenant's view of the store. SIGTERM stops accepting and claiming, lets
+ * the nodes in flight finish for up to `--grace-ms` (until every run loaded here has parked or
+ * ended, so holds no lease), then closes: what still runs is released to the other processes,
+ * or to the next `serve`, which continues it from its log.
  */
 export async function serve(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
@@ -29,21 +32,31 @@ export async function serve(args: string[], io: CliIo): Promise<number> {
       'tenant-header': { type: 'string' },
       token: { type: 'string' },
       static: { type: 'string' },
+      'grace-ms': { type: 'string', default: '10000' },
     },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new MillraceError('E_CLI_USAGE', `--port takes a port number, got "${values.port}".`);
   }
+  const graceMs = Number(values['grace-ms']);
+  if (!Number.isFinite(graceMs) || graceMs < 0) {
+    throw new MillraceError(
+      'E_CLI_USAGE',
+      `--grace-ms takes milliseconds (0 or more), got "${values['grace-ms']}".`,
+    );
+  }
   const store = values.pg
     ? await openPostgresStore({ url: values.pg })
     : await openPostgresStore({ dataDir: values.data! });
   const codeRunner = createCodeRunner();
   const engines = new Map<string, { engine: Engine; worker: EngineWorker }>();
+  // This process's lease owner: a run holds a lease of it exactly while loaded here.
+  const owner = `serve_${process.pid}_${randomUUID().slice(0, 8)}`;
   const engineOf = (tenant: string): Engine => {
     let entry = engines.get(tenant);
     if (!entry) {
-      const engine = createEngine({ store: store.forTenant(tenant), codeRunner });
+      const engine = createEngine({ store: store.forTenant(tenant), codeRunner, owner });
       // Arms the tenant's schedules and continues what no other process owns; then shares the
       // deferred and orphaned runs with the other processes on the database.
       void engine.recover();
@@ -89,12 +102,42 @@ export async function serve(args: string[], io: CliIo): Promise<number> {
   io.stderr.write('millrace serve: stopping\n');
   await new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeAllConnections();
-  for (const { engine, worker } of engines.values()) {
-    await worker.stop();
-    await engine.close();
-  }
+  for (const { worker } of engines.values()) await worker.stop();
+  await drain(store, owner, graceMs, io);
+  for (const { engine } of engines.values()) await engine.close();
   await codeRunner.close();
   await store.close();
   io.stderr.write('millrace serve: stopped\n');
   return 0;
+}
+
+/**
+ * Waits up to `graceMs` for the runs loaded here to park or end: each releases its lease then.
+ * Polled (every 50 ms) rather than observed, since leases are what the engines share anyway.
+ */
+async function drain(
+  store: Awaited<ReturnType<typeof openPostgresStore>>,
+  owner: string,
+  graceMs: number,
+  io: CliIo,
+): Promise<void> {
+  const deadline = Date.now() + graceMs;
+  for (;;) {
+    const { rows } = await store.client
+      .query<{ n: number }>(
+        // A lease whose release failed lapses by itself: only live ones are waited for.
+        'select count(*)::int as n from millrace_leases where owner = $1 and expires_at > $2',
+        [owner, Date.now()],
+      )
+      .catch(() => ({ rows: [{ n: 0 }] })); // the database is gone: nothing to wait for
+    const held = rows[0]?.n ?? 0;
+    if (held === 0) return;
+    if (Date.now() >= deadline) {
+      io.stderr.write(
+        `millrace serve: ${held} run(s) still in flight after ${graceMs} ms; releasing them\n`,
+      );
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
