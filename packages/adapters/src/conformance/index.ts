@@ -1,2 +1,2 @@
 export { storeConformance } from './store-conformance.ts';
-export type { ConformanceHarness, StoreFactory } from './store-conformance.ts';
+export type { ConformanceHarness, StoreFactory, StoreFeatures } from './store-conformance.ts';

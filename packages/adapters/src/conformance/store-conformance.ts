@@ -8,6 +8,7 @@ import type {
   WaitInfo,
 } from '@millrace/engine';
 import { hasLeases, isMillraceError, stateToSnapshot, foldEvents } from '@millrace/engine';
+import { hostingConformance } from './hosting-conformance.ts';
 
 /** The test-framework seam: node:test, mocha (web-test-runner) or anything with these two. */
 export interface ConformanceHarness {
@@ -17,11 +18,24 @@ export interface ConformanceHarness {
   ok(value: unknown, message?: string): void;
 }
 
-/** Makes a fresh, empty store for each test (and cleans it up afterwards, if needed). */
+/**
+ * Makes a fresh, empty store for each test (and cleans it up afterwards, if needed).
+ * `reopen` closes the store and opens the same data again (a restart: same database name,
+ * same data directory, a memory store's `clone()`); `dispose` then cleans up the reopened one.
+ */
 export type StoreFactory = () => Promise<{
   store: FlowStore & RunStore;
   dispose?: () => Promise<void>;
+  reopen?: () => Promise<FlowStore & RunStore>;
 }>;
+
+/** What a store can do beyond the basics; the tests of a missing feature say they skip. */
+export interface StoreFeatures {
+  /** The factory gives `reopen` (the crash test). */
+  readonly reopen?: boolean;
+  /** The store has `forTenant(tenant)` (the tenant isolation test). */
+  readonly tenants?: boolean;
+}
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -66,7 +80,12 @@ const flow = (id: string, name?: string): FlowDefinition => ({
  * The behaviour every FlowStore + RunStore must have (DESIGN §6): one suite, run against the
  * memory store (the reference) and every adapter. `name` prefixes the test names.
  */
-export function storeConformance(name: string, make: StoreFactory, t: ConformanceHarness): void {
+export function storeConformance(
+  name: string,
+  make: StoreFactory,
+  t: ConformanceHarness,
+  features: StoreFeatures = {},
+): void {
   const it = (title: string, fn: (store: FlowStore & RunStore) => Promise<void>) =>
     t.test(`${name}: ${title}`, async () => {
       const { store, dispose } = await make();
@@ -381,4 +400,6 @@ export function storeConformance(name: string, make: StoreFactory, t: Conformanc
     t.equal(await s.getCache('k', T0 + 100), undefined);
     t.equal(await s.getCache('other', T0), undefined);
   });
+
+  hostingConformance(name, make, t, features);
 }

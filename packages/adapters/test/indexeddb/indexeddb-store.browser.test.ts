@@ -11,9 +11,14 @@ describe('IndexedDB store in Chromium', () => {
     'indexeddb',
     async () => {
       const name = `${prefix}-${n++}`;
-      const store = await createIndexedDbStore({ name });
+      let store = await createIndexedDbStore({ name });
       return {
         store,
+        reopen: async () => {
+          store.close();
+          store = await createIndexedDbStore({ name });
+          return store;
+        },
         dispose: async () => {
           store.close();
           await new Promise((resolve) => {
@@ -29,6 +34,7 @@ describe('IndexedDB store in Chromium', () => {
       deepEqual: (a, b, m) => expect(a, m).to.deep.equal(b),
       ok: (v, m) => expect(v, m).to.be.ok,
     },
+    { reopen: true },
   );
 
   it('two engines on two connections to one database both recover: each node runs once', async () => {

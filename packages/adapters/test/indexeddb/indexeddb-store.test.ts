@@ -9,8 +9,17 @@ let n = 0;
 storeConformance(
   'indexeddb (fake-indexeddb)',
   async () => {
-    const store = await createIndexedDbStore({ name: `conformance-${n++}` });
-    return { store, dispose: async () => store.close() };
+    const name = `conformance-${n++}`;
+    let store = await createIndexedDbStore({ name });
+    return {
+      store,
+      dispose: async () => store.close(),
+      reopen: async () => {
+        store.close();
+        store = await createIndexedDbStore({ name });
+        return store;
+      },
+    };
   },
   {
     test: (name, fn) => test(name, fn),
@@ -18,6 +27,7 @@ storeConformance(
     deepEqual: (a, b, m) => assert.deepEqual(a, b, m),
     ok: (v, m) => assert.ok(v, m),
   },
+  { reopen: true },
 );
 
 test('an engine on IndexedDB parks a run, and a second engine on the reopened database finishes it', async () => {

@@ -10,7 +10,10 @@ import { postgresConformance } from './postgres-conformance.ts';
 const dir = (): string => mkdtempSync(join(tmpdir(), 'millrace-pglite-'));
 
 // PGlite with its data on disk, as the Node host's embedded default.
-postgresConformance('postgres (PGlite on disk)', () => openPostgresStore({ dataDir: dir() }));
+const conformanceData = dir();
+postgresConformance('postgres (PGlite on disk)', () =>
+  openPostgresStore({ dataDir: conformanceData }),
+);
 
 test('PGlite: a reopened data directory has its flows, and migrating again applies nothing', async () => {
   const data = dir();

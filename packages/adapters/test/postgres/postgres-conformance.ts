@@ -7,6 +7,8 @@ import type { PostgresStore } from '@millrace/adapters/postgres';
 /**
  * The store conformance suite on one Postgres database: every test gets a tenant of its own,
  * which is an empty store (every key starts with the tenant), so one database serves them all.
+ * `open` must open the same database each time: `reopen` closes it and opens it again (tests
+ * run one after another, so the others then use the reopened store).
  */
 export function postgresConformance(name: string, open: () => Promise<PostgresStore>): void {
   let base: Promise<PostgresStore> | undefined;
@@ -16,7 +18,15 @@ export function postgresConformance(name: string, open: () => Promise<PostgresSt
     name,
     async () => {
       base ??= open();
-      return { store: (await base).forTenant(`conformance-${prefix}-${n++}`) };
+      const tenant = `conformance-${prefix}-${n++}`;
+      return {
+        store: (await base).forTenant(tenant),
+        reopen: async () => {
+          await (await base!).close();
+          base = open();
+          return (await base).forTenant(tenant);
+        },
+      };
     },
     {
       test: (title, fn) => test(title, fn),
@@ -24,6 +34,7 @@ export function postgresConformance(name: string, open: () => Promise<PostgresSt
       deepEqual: (a, b, m) => assert.deepEqual(a, b, m),
       ok: (v, m) => assert.ok(v, m),
     },
+    { reopen: true, tenants: true },
   );
   after(async () => {
     if (base) await (await base).close();
