@@ -53,6 +53,11 @@ export function createFlowRegistry(deps: {
       return store.saveFlow(def, clock.now());
     },
     async compiled(flowId, version) {
+      // A version never changes once stored: a compiled one needs no read (a run's start and
+      // every load name theirs); only "the latest" asks the store.
+      const cached =
+        version === undefined ? undefined : compiledVersions.get(`${flowId}@${version}`);
+      if (cached) return cached;
       const stored = await store.getFlow(flowId, version);
       if (!stored) {
         const exists = version !== undefined && (await store.getFlow(flowId));
