@@ -312,6 +312,10 @@ class SandboxCall {
   #guestFailure(error: QuickJSHandle): SandboxResult {
     const info: GuestErrorInfo = describeGuestError(this.#context, error);
     if (info.name === 'InternalError' && info.message === 'interrupted') return this.#timeout();
+    // Past the deadline the interrupt handler stops whatever runs, and an interrupt inside a
+    // job of an await loop can surface as another error (seen: TypeError "not a function"):
+    // a failure once the time is up is the time limit's.
+    if (Date.now() >= this.#deadline) return this.#timeout();
     const failure = failureOf(info, this.#issuedCodes, this.#heapFull());
     if (failure.code === 'E_CODE_TIMEOUT') return this.#timeout();
     return { ok: false, failure };
