@@ -3,49 +3,21 @@
 // (indexeddb-browser/page.ts, bundled with esbuild) runs the flow on the IndexedDB store in
 // Debian's headless Chromium through playwright-core; each page load is a fresh profile on disk.
 //   node --import tsx packages/adapters/bench/indexeddb.bench.ts [--loads 3]
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function runIndexedDbBenchmark(loads = 3): Promise<void> {
-  const { build } = await import('esbuild');
   const { chromium } = await import('playwright-core');
-  const { chromiumArgs, chromiumPath } = (await import('../../../scripts/chromium.mjs')) as {
-    chromiumArgs: string[];
-    chromiumPath: string;
-  };
-  const dir = mkdtempSync(join(tmpdir(), 'millrace-idb-bench-'));
+  const { chromiumArgs, chromiumPath } = await import('../../../scripts/chromium.mjs');
+  const { servePage } = await import('../../../scripts/bench-page.mjs');
   const here = new URL('.', import.meta.url).pathname;
-  await build({
-    entryPoints: { page: join(here, 'indexeddb-browser/page.ts') },
-    bundle: true,
-    format: 'esm',
-    minify: true,
-    outdir: dir,
-    platform: 'browser',
-    conditions: ['browser'],
-    logLevel: 'error',
-  });
-  const server = createServer((req, res) => {
-    const path = req.url === '/' ? '/index.html' : (req.url ?? '/').split('?')[0]!;
-    if (path === '/index.html') {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end('<!doctype html><script type="module" src="/page.js"></script>');
-      return;
-    }
-    try {
-      const body = readFileSync(join(dir, path));
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(body);
-    } catch {
-      res.writeHead(path === '/favicon.ico' ? 204 : 404).end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const served = await servePage(
+    { page: join(here, 'indexeddb-browser/page.ts') },
+    { conditions: ['browser'], prefix: 'millrace-idb-bench-' },
+  );
   try {
     const perLoad: number[] = [];
     const all: number[] = [];
@@ -56,14 +28,14 @@ export async function runIndexedDbBenchmark(loads = 3): Promise<void> {
       // browser context is incognito, whose IndexedDB lives in memory).
       const context = await chromium.launchPersistentContext(
         mkdtempSync(join(tmpdir(), 'millrace-idb-profile-')),
-        { executablePath: chromiumPath, args: chromiumArgs },
+        { executablePath: chromiumPath, args: [...chromiumArgs] },
       );
       const page = await context.newPage();
       page.on('console', (m) => {
         if (m.type() === 'error') errors++;
       });
       page.on('pageerror', () => errors++);
-      await page.goto(`http://127.0.0.1:${port}/`);
+      await page.goto(served.url);
       await page.waitForFunction(() => (globalThis as { benchResult?: unknown }).benchResult);
       const result = (await page.evaluate(
         () => (globalThis as unknown as { benchResult: Promise<unknown> }).benchResult,
@@ -80,7 +52,7 @@ export async function runIndexedDbBenchmark(loads = 3): Promise<void> {
     console.log(`chromium IndexedDB: appends (commits) per run ${appends}`);
     console.log(`chromium IndexedDB: console errors ${errors}`);
   } finally {
-    server.close();
+    served.close();
   }
 }
 

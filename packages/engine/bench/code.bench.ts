@@ -1,11 +1,8 @@
 // Code node overhead (issue 10): a trivial script through createCodeRunner, in Node
 // (worker_threads) and, with --browser, in Chromium (a module Worker) through playwright-core.
 //   node --import tsx packages/engine/bench/code.bench.ts [--browser]
-import { mkdtempSync, copyFileSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, extname } from 'node:path';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createCodeRunner } from '../src/code/index.ts';
 
 const signal = new AbortController().signal;
@@ -57,62 +54,30 @@ export async function runCodeBenchmarks(): Promise<void> {
 }
 
 async function runInChromium(): Promise<void> {
-  const { build } = await import('esbuild');
   const { chromium } = await import('playwright-core');
-  const { chromiumArgs, chromiumPath } = (await import('../../../scripts/chromium.mjs')) as {
-    chromiumArgs: string[];
-    chromiumPath: string;
-  };
-  const dir = mkdtempSync(join(tmpdir(), 'millrace-code-bench-'));
+  const { chromiumArgs, chromiumPath } = await import('../../../scripts/chromium.mjs');
+  const { servePage } = await import('../../../scripts/bench-page.mjs');
   const here = new URL('.', import.meta.url).pathname;
-  await build({
-    entryPoints: {
+  const served = await servePage(
+    {
       page: join(here, 'code-browser/page.ts'),
       'code-worker': join(here, '../src/code/code-worker.ts'),
     },
-    bundle: true,
-    format: 'esm',
-    splitting: true,
-    minify: true,
-    outdir: dir,
-    platform: 'browser',
-    logLevel: 'error',
-  });
+    {
+      splitting: true,
+      prefix: 'millrace-code-bench-',
+      // The page's strict CSP; the worker script gets its own header (wasm-unsafe-eval).
+      pageCsp: "default-src 'self'; script-src 'self'; worker-src 'self'",
+      headersFor: (path): Record<string, string> =>
+        path.startsWith('/code-worker')
+          ? { 'content-security-policy': "script-src 'self' 'wasm-unsafe-eval'" }
+          : {},
+    },
+  );
   // The variant fetches its .wasm beside the module that loads it (the worker bundle).
   const wasm = new URL(import.meta.resolve('@jitl/quickjs-wasmfile-release-sync/wasm')).pathname;
-  copyFileSync(wasm, join(dir, 'emscripten-module.wasm'));
-  const types: Record<string, string> = {
-    '.js': 'text/javascript',
-    '.wasm': 'application/wasm',
-    '.html': 'text/html',
-  };
-  const server = createServer((req, res) => {
-    const path = req.url === '/' ? '/index.html' : (req.url ?? '/').split('?')[0]!;
-    if (path === '/index.html') {
-      res.writeHead(200, {
-        'content-type': 'text/html',
-        // The page's strict CSP; the worker script gets its own header (wasm-unsafe-eval).
-        'content-security-policy': "default-src 'self'; script-src 'self'; worker-src 'self'",
-      });
-      res.end('<!doctype html><script type="module" src="/page.js"></script>');
-      return;
-    }
-    try {
-      const body = readFileSync(join(dir, path));
-      res.writeHead(200, {
-        'content-type': types[extname(path)] ?? 'application/octet-stream',
-        ...(path.startsWith('/code-worker')
-          ? { 'content-security-policy': "script-src 'self' 'wasm-unsafe-eval'" }
-          : {}),
-      });
-      res.end(body);
-    } catch {
-      res.writeHead(path === '/favicon.ico' ? 204 : 404).end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  copyFileSync(wasm, join(served.dir, 'emscripten-module.wasm'));
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs] });
   try {
     const firsts: number[] = [];
     const perCall: number[] = [];
@@ -123,7 +88,7 @@ async function runInChromium(): Promise<void> {
       page.on('console', (m) => {
         if (m.type() === 'error') violations++;
       });
-      await page.goto(`http://127.0.0.1:${port}/`);
+      await page.goto(served.url);
       await page.waitForFunction(() => (globalThis as { benchResult?: unknown }).benchResult);
       const result = (await page.evaluate(
         () => (globalThis as unknown as { benchResult: Promise<unknown> }).benchResult,
@@ -141,7 +106,7 @@ async function runInChromium(): Promise<void> {
     console.log(`chromium: console errors (CSP etc.)     ${violations}`);
   } finally {
     await browser.close();
-    server.close();
+    served.close();
   }
 }
 

@@ -2,56 +2,27 @@
 // under 0.5 ms per run start." Chromium (playwright-core, /usr/bin/chromium): the page starts a
 // one-node flow in-process and through connectEngine in a module Worker, interleaved.
 //   node --import tsx packages/engine/bench/worker-bridge.bench.ts
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function runWorkerBridgeBenchmark(): Promise<void> {
-  const { build } = await import('esbuild');
   const { chromium } = await import('playwright-core');
-  const { chromiumArgs, chromiumPath } = (await import('../../../scripts/chromium.mjs')) as {
-    chromiumArgs: string[];
-    chromiumPath: string;
-  };
-  const dir = mkdtempSync(join(tmpdir(), 'millrace-bridge-bench-'));
+  const { chromiumArgs, chromiumPath } = await import('../../../scripts/chromium.mjs');
+  const { servePage } = await import('../../../scripts/bench-page.mjs');
   const here = new URL('.', import.meta.url).pathname;
-  await build({
-    entryPoints: {
+  const served = await servePage(
+    {
       page: join(here, 'bridge-browser/page.ts'),
       'engine-worker': join(here, 'bridge-browser/engine-worker.ts'),
     },
-    bundle: true,
-    format: 'esm',
-    splitting: true,
-    minify: true,
-    outdir: dir,
-    platform: 'browser',
-    logLevel: 'error',
-  });
-  const server = createServer((req, res) => {
-    const path = req.url === '/' ? '/index.html' : (req.url ?? '/').split('?')[0]!;
-    if (path === '/index.html') {
-      res.writeHead(200, {
-        'content-type': 'text/html',
-        'content-security-policy': "default-src 'self'; script-src 'self'; worker-src 'self'",
-      });
-      res.end('<!doctype html><script type="module" src="/page.js"></script>');
-      return;
-    }
-    try {
-      const body = readFileSync(join(dir, path));
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(body);
-    } catch {
-      res.writeHead(path === '/favicon.ico' ? 204 : 404).end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+    {
+      splitting: true,
+      prefix: 'millrace-bridge-bench-',
+      pageCsp: "default-src 'self'; script-src 'self'; worker-src 'self'",
+    },
+  );
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs] });
   try {
     const rows: Record<string, number[]> = {};
     let errors = 0;
@@ -62,7 +33,7 @@ export async function runWorkerBridgeBenchmark(): Promise<void> {
         if (m.type() === 'error') errors++;
       });
       page.on('pageerror', () => errors++);
-      await page.goto(`http://127.0.0.1:${port}/`);
+      await page.goto(served.url);
       await page.waitForFunction(
         () => (globalThis as { benchResult?: unknown }).benchResult,
         null,
@@ -91,7 +62,7 @@ export async function runWorkerBridgeBenchmark(): Promise<void> {
     console.log(`chromium: console errors               ${errors}`);
   } finally {
     await browser.close();
-    server.close();
+    served.close();
   }
 }
 
