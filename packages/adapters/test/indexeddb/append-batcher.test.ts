@@ -1,44 +1,11 @@
 import 'fake-indexeddb/auto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { foldEvents, isMillraceError, type RunEvent, type RunSummary } from '@millrace/engine';
+import { isMillraceError } from '@millrace/engine';
 import { createIndexedDbStore, type IndexedDbStore } from '@millrace/adapters/indexeddb';
+import { created, logged, summaryOf } from '../store-fixtures.ts';
 
-const T0 = Date.UTC(2026, 0, 1);
 let n = 0;
-
-const created = (runId: string): RunEvent => ({
-  type: 'RunCreated',
-  seq: 1,
-  at: T0,
-  runId,
-  flowId: 'f',
-  flowVersion: 1,
-  input: null,
-  trigger: { kind: 'api' },
-  vars: {},
-});
-const logged = (seq: number): RunEvent => ({
-  type: 'NodeLogged',
-  seq,
-  at: T0 + seq,
-  path: 'a',
-  level: 'info',
-  message: `m${seq}`,
-});
-const summaryOf = (events: readonly RunEvent[]): RunSummary => {
-  const s = foldEvents(events)!;
-  return {
-    runId: s.runId,
-    flowId: s.flowId,
-    flowVersion: s.flowVersion,
-    status: s.status,
-    createdAt: s.createdAt,
-    updatedAt: s.updatedAt,
-    waiting: [],
-    lastSeq: s.lastSeq,
-  };
-};
 
 /** Counts the readwrite transactions the store opens on its database. */
 function countWrites(store: IndexedDbStore): { readonly count: number } {

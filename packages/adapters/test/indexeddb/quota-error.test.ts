@@ -1,8 +1,9 @@
 import 'fake-indexeddb/auto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { foldEvents, isMillraceError, type RunEvent, type RunSummary } from '@millrace/engine';
+import { isMillraceError } from '@millrace/engine';
 import { createIndexedDbStore } from '@millrace/adapters/indexeddb';
+import { T0, created, logged, summaryOf } from '../store-fixtures.ts';
 
 // fake-indexeddb has no quota: the object store's writes throw the browser's QuotaExceededError
 // while `full` is set, as Chromium's do when the origin's quota is used up.
@@ -15,39 +16,6 @@ for (const method of ['add', 'put'] as const) {
   } as typeof original;
 }
 
-const T0 = Date.UTC(2026, 0, 1);
-const created = (runId: string): RunEvent => ({
-  type: 'RunCreated',
-  seq: 1,
-  at: T0,
-  runId,
-  flowId: 'f',
-  flowVersion: 1,
-  input: null,
-  trigger: { kind: 'api' },
-  vars: {},
-});
-const logged = (seq: number): RunEvent => ({
-  type: 'NodeLogged',
-  seq,
-  at: T0 + seq,
-  path: 'a',
-  level: 'info',
-  message: `m${seq}`,
-});
-const summaryOf = (events: readonly RunEvent[]): RunSummary => {
-  const s = foldEvents(events)!;
-  return {
-    runId: s.runId,
-    flowId: s.flowId,
-    flowVersion: s.flowVersion,
-    status: s.status,
-    createdAt: s.createdAt,
-    updatedAt: s.updatedAt,
-    waiting: [],
-    lastSeq: s.lastSeq,
-  };
-};
 const isQuota = (error: unknown): boolean => {
   assert.ok(isMillraceError(error), `a MillraceError, got ${String(error)}`);
   assert.equal(error.code, 'E_STORE_QUOTA');
