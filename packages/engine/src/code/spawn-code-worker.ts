@@ -1,3 +1,4 @@
+import { MillraceError } from '../errors/millrace-error.ts';
 import { codeGlobals, inNode, loadNodeModule, type UrlLike } from './code-platform.ts';
 import type { HostMessage, WorkerMessage } from './protocol.ts';
 
@@ -55,7 +56,10 @@ export async function spawnCodeWorker(
     };
   }
   if (!inNode()) {
-    throw new Error('No Worker here: the code runner needs Web Workers or Node worker_threads.');
+    throw new MillraceError(
+      'E_CODE_WORKER_FAILED',
+      'No Worker here: the code runner needs Web Workers (a browser) or worker_threads (Node).',
+    );
   }
   const { Worker } = await loadNodeModule<{
     Worker: new (url: UrlLike, options?: Record<string, unknown>) => NodeWorker;

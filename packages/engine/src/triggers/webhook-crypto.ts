@@ -1,3 +1,4 @@
+import { MillraceError } from '../errors/millrace-error.ts';
 import { platform } from '../platform/globals.ts';
 
 // Web Crypto's HMAC, typed here because the engine compiles without the DOM and Node libraries.
@@ -15,7 +16,12 @@ interface SubtleLike {
 
 function subtle(): SubtleLike {
   const s = (globalThis as unknown as { crypto?: { subtle?: SubtleLike } }).crypto?.subtle;
-  if (!s) throw new Error('Web Crypto (crypto.subtle) is not available here.');
+  if (!s) {
+    throw new MillraceError(
+      'E_NOT_SUPPORTED',
+      'Web Crypto (crypto.subtle) is not available here; webhooks are verified with it (Node 20+ and browsers have it on secure origins).',
+    );
+  }
   return s;
 }
 
