@@ -96,6 +96,21 @@ const api = {
       return { ok: false, code: e.code ?? 'E_UNKNOWN', message: e.message ?? String(error) };
     }
   },
+  /** Whether the flow's triggers are armed (`active`) or not (`inactive`). */
+  async flowStatus(): Promise<'active' | 'inactive'> {
+    const { engine, flow } = await ready;
+    const listed = (await engine.listFlows({ status: ['active', 'inactive'] })).find(
+      (f) => f.id === flow.id,
+    );
+    return listed?.status === 'inactive' ? 'inactive' : 'active';
+  },
+  /** Arms or disarms the flow's triggers (the flow lifecycle of the engine). */
+  async setActive(active: boolean): Promise<'active' | 'inactive'> {
+    const { engine, flow } = await ready;
+    if (active) await engine.activate(flow.id);
+    else await engine.deactivate(flow.id);
+    return active ? 'active' : 'inactive';
+  },
   /** Starts the latest deployed version; small amounts finish at once, large ones wait for an approval. */
   async runSample(amount: number): Promise<RunView | undefined> {
     const { engine } = await ready;

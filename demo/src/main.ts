@@ -10,9 +10,19 @@ const status = document.querySelector<HTMLElement>('#engine-status');
 const saved = document.querySelector<HTMLElement>('#draft-status');
 const deployButton = document.querySelector<HTMLButtonElement>('#deploy');
 const resetButton = document.querySelector<HTMLButtonElement>('#reset');
-if (!designer || !status || !saved || !deployButton || !resetButton) {
+const activateButton = document.querySelector<HTMLButtonElement>('#activate');
+const flowState = document.querySelector<HTMLElement>('#flow-state');
+if (
+  !designer ||
+  !status ||
+  !saved ||
+  !deployButton ||
+  !resetButton ||
+  !activateButton ||
+  !flowState
+) {
   throw new Error(
-    'demo page is missing one of #designer, #engine-status, #draft-status, #deploy, #reset',
+    'demo page is missing one of #designer, #engine-status, #draft-status, #deploy, #reset, #activate, #flow-state',
   );
 }
 
@@ -61,6 +71,17 @@ resetButton.addEventListener('click', async () => {
   const fresh = await engine.openFlow();
   designer.flow = fresh.flow;
   saved.textContent = 'Back to the deployed flow.';
+});
+
+// The flow's lifecycle: its triggers armed (active) or not.
+const showState = (state: 'active' | 'inactive'): void => {
+  flowState.textContent =
+    state === 'active' ? 'Active: triggers armed.' : 'Inactive: triggers off.';
+  activateButton.textContent = state === 'active' ? 'Deactivate' : 'Activate';
+};
+showState(await engine.flowStatus());
+activateButton.addEventListener('click', async () => {
+  showState(await engine.setActive(activateButton.textContent === 'Activate'));
 });
 
 const reply = await engine.ping();
