@@ -12,6 +12,7 @@ import { fromRollup } from '@web/dev-server-rollup';
 import rollupCommonjs from '@rollup/plugin-commonjs';
 import { defaultReporter } from '@web/test-runner';
 import { chromiumArgs, chromiumPath } from './scripts/chromium.mjs';
+import { storageQuotaPlugin, tabsPlugin } from './scripts/wtr-tabs.mjs';
 
 const commonjs = fromRollup(rollupCommonjs);
 
@@ -211,6 +212,8 @@ export default {
     nodeEnvPlugin(),
     screenshotPlugin(),
     touchPlugin(),
+    tabsPlugin(),
+    storageQuotaPlugin(),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'packages/designer/tsconfig.json' }),
     commonjs({
       include: ['**/node_modules/elkjs/lib/elk.bundled.js', '**/node_modules/elkjs/lib/elk-api.js'],
