@@ -19,7 +19,12 @@ export interface LiveRuns {
    * The executor of a run, loading (and continuing) it from the store if needed; `hold` keeps
    * it loaded until the caller's `release()`. E_RUN_NOT_FOUND for an unknown run.
    */
-  load(runId: string, hold?: boolean): Promise<RunExecutor>;
+  /**
+   * Loads a stored run and starts it here (claiming it first). `hold` keeps it from parking
+   * until released; `claimed`: this engine's lease on it was just taken by the store's
+   * `claimDue`, so the claim (and the read before it) are skipped.
+   */
+  load(runId: string, hold?: boolean, claimed?: boolean): Promise<RunExecutor>;
   /** A run's state folded from the store (snapshot plus later events). */
   loadState(runId: string): Promise<RunState | undefined>;
   /** Loads a parked run again at `at` (its next timer). */
@@ -59,12 +64,16 @@ export function createLiveRuns(deps: {
     return state ? { state, summary: loaded.summary } : undefined;
   }
 
-  async function loadNow(runId: string, hold: boolean): Promise<RunExecutor> {
+  async function loadNow(runId: string, hold: boolean, claimed: boolean): Promise<RunExecutor> {
+    if (claimed) deps.ownership.adopt(runId);
     let loaded = await fold(runId);
-    if (!loaded) throw new MillraceError('E_RUN_NOT_FOUND', `No run "${runId}" in the store.`);
+    if (!loaded) {
+      if (claimed) deps.ownership.release(runId);
+      throw new MillraceError('E_RUN_NOT_FOUND', `No run "${runId}" in the store.`);
+    }
     const again = executors.get(runId);
     if (again) return again;
-    if (!isFinished(loaded.state.status)) {
+    if (!claimed && !isFinished(loaded.state.status)) {
       // Nothing of a run executes here before this engine owns it; the state is read again
       // after the claim, since the previous owner may have written until its lease lapsed.
       await deps.ownership.claim(runId);
@@ -107,7 +116,7 @@ export function createLiveRuns(deps: {
       // Parked or ended here: another engine may take it (a signal, an event or a timer there).
       deps.ownership.release(runId);
     },
-    load(runId, hold = false) {
+    load(runId, hold = false, claimed = false) {
       const running = executors.get(runId);
       if (running) {
         if (hold) running.hold();
@@ -119,7 +128,7 @@ export function createLiveRuns(deps: {
         if (hold) pendingHolds.set(runId, (pendingHolds.get(runId) ?? 0) + 1);
         return pending;
       }
-      const promise = loadNow(runId, hold);
+      const promise = loadNow(runId, hold, claimed);
       loading.set(runId, promise);
       const clear = () => loading.delete(runId);
       promise.then(clear, clear);

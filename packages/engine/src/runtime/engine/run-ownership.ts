@@ -19,6 +19,11 @@ export interface RunOwnership {
   readonly leaseMs: number;
   /** Claims `runId`; throws E_RUN_OWNED when another live engine holds it. */
   claim(runId: string): Promise<void>;
+  /**
+   * Takes on a run whose lease this engine already holds (claimed with others by the store's
+   * `claimDue`): renewed and released like a claimed one, without asking the store again.
+   */
+  adopt(runId: string): void;
   /** Gives the run up (it parked or ended here). */
   release(runId: string): void;
   /** Stops renewing (the engine closes); held leases lapse or are released. */
@@ -43,6 +48,7 @@ export function createRunOwnership(deps: {
       owner,
       leaseMs,
       claim: async () => undefined,
+      adopt: () => undefined,
       release: () => undefined,
       close: () => undefined,
     };
@@ -86,6 +92,10 @@ export function createRunOwnership(deps: {
           { details: { runId } },
         );
       }
+      held.add(runId);
+      schedule();
+    },
+    adopt(runId) {
       held.add(runId);
       schedule();
     },

@@ -346,7 +346,8 @@ export function createRunSupervisor(deps: RunSupervisorDeps): RunSupervisor {
             .map((s) => s.runId);
       for (const runId of due) {
         if (stopped || closed) return;
-        await live.load(runId).catch((err: unknown) => {
+        // claimDue took the lease already: the run is read once, not claimed again.
+        await live.load(runId, false, store.claimDue !== undefined).catch((err: unknown) => {
           if (isMillraceError(err) && err.code === 'E_RUN_OWNED') return;
           logger.error(`Could not take up run ${runId}`, err);
         });
