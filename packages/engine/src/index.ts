@@ -206,6 +206,7 @@ export type { MemoryStore } from './store/memory-store.ts';
 export { isFinished } from './store/run-store.ts';
 export type {
   CacheEntry,
+  ClaimOnceOptions,
   LoadedRun,
   RunQuery,
   RunStore,

@@ -248,6 +248,8 @@ export function hostingConformance(
     };
     await A.append('r1', [created], summary);
     await A.putCache('k', { value: 'a', expiresAt: T0 + 1000 });
+    t.ok(A.claimOnce && B.claimOnce, 'both tenant views have claimOnce');
+    if (A.claimOnce) t.equal(await A.claimOnce('once', { now: T0, expiresAt: T0 + 1000 }), true);
     t.ok(hasLeases(A) && hasLeases(B), 'both tenant views keep leases');
     if (hasLeases(A)) t.equal(await A.claimRun('r1', 'owner-a', T0, T0 + 1000), true);
 
@@ -268,6 +270,14 @@ export function hostingConformance(
     t.equal(await B.findWaiting(wait.token), undefined, 'waiting entry');
     t.deepEqual(await B.listWaiting(), [], 'waiting entries');
     t.equal(await B.getCache('k', T0), undefined, 'cache');
+    if (B.claimOnce) {
+      t.equal(await B.getCache('once', T0), undefined, "A's claim is not in B's cache");
+      t.equal(
+        await B.claimOnce('once', { now: T0, expiresAt: T0 + 1000 }),
+        true,
+        "A's claim is not B's",
+      );
+    }
     if (hasLeases(B)) {
       t.equal(await B.claimRun('r1', 'owner-b', T0, T0 + 1000), true, "A's lease is not B's");
       t.deepEqual(
@@ -284,6 +294,8 @@ export function hostingConformance(
     t.deepEqual(await A.listVersions('f'), [1, 2]);
     t.equal((await A.load('r1'))?.events.length, 1);
     t.equal((await A.getCache('k', T0))?.value, 'a');
+    if (A.claimOnce)
+      t.equal(await A.claimOnce('once', { now: T0, expiresAt: T0 + 1000 }), false, "A's holds");
     if (hasLeases(A))
       t.deepEqual(await A.renewRuns('owner-a', ['r1'], T0 + 2000), ['r1'], "A's lease is intact");
   });

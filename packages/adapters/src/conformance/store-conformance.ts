@@ -401,5 +401,25 @@ export function storeConformance(
     t.equal(await s.getCache('other', T0), undefined);
   });
 
+  it('claimOnce: of concurrent claims of one key exactly one wins; after expiry it is free again', async (s) => {
+    t.ok(typeof s.claimOnce === 'function', 'the store has claimOnce (atomic webhook dedupe)');
+    if (!s.claimOnce) return;
+    const claim = (key: string, now: number, expiresAt: number) =>
+      s.claimOnce!(key, { now, expiresAt });
+    const won = await Promise.all(Array.from({ length: 16 }, () => claim('k', T0, T0 + 100)));
+    t.equal(won.filter(Boolean).length, 1, 'one of 16 concurrent claims');
+    t.equal(await claim('k', T0 + 99, T0 + 200), false, 'held until it expires');
+    t.deepEqual(await s.getCache('k', T0 + 50), { value: true, expiresAt: T0 + 100 });
+    const again = await Promise.all(
+      Array.from({ length: 8 }, () => claim('k', T0 + 100, T0 + 300)),
+    );
+    t.equal(again.filter(Boolean).length, 1, 'expired at 100: claimed again, once');
+    t.equal((await s.getCache('k', T0 + 200))?.expiresAt, T0 + 300, 'until the new expiry');
+    t.equal(await claim('other', T0 + 100, T0 + 300), true, 'keys are separate');
+    await s.putCache('cached', { value: { v: 1 }, expiresAt: T0 + 100 });
+    t.equal(await claim('cached', T0, T0 + 500), false, 'a live cache entry is held');
+    t.deepEqual((await s.getCache('cached', T0))?.value, { v: 1 }, 'and left as it was');
+  });
+
   hostingConformance(name, make, t, features);
 }

@@ -2,6 +2,7 @@ import {
   MillraceError,
   isFinished,
   type CacheEntry,
+  type ClaimOnceOptions,
   type FlowDefinition,
   type FlowLifecycleStore,
   type FlowStore,
@@ -23,6 +24,7 @@ export interface IndexedDbStore
     Omit<RunStore, keyof RunLeaseStore>,
     RunLeaseStore {
   readonly db: MillraceDb;
+  claimOnce(key: string, options: ClaimOnceOptions): Promise<boolean>;
   close(): void;
 }
 
@@ -202,13 +204,26 @@ export async function createIndexedDbStore(
       const entry = await db.get('cache', key);
       if (!entry) return undefined;
       if (entry.expiresAt <= now) {
-        await db.delete('cache', key);
+        // Deleted only if still expired: a claimOnce elsewhere may have renewed it meanwhile.
+        const tx = db.transaction('cache', 'readwrite');
+        if (((await tx.store.get(key))?.expiresAt ?? Infinity) <= now) void tx.store.delete(key);
+        await tx.done;
         return undefined;
       }
       return { value: entry.value, expiresAt: entry.expiresAt };
     },
     async putCache(key, entry: CacheEntry) {
       await db.put('cache', { ...entry, key });
+    },
+    async claimOnce(key, { now, expiresAt }) {
+      // Read and write in one readwrite transaction: those run one at a time on a store, also
+      // across tabs and workers of the origin, so two claims of a key cannot both find it free.
+      const tx = db.transaction('cache', 'readwrite');
+      const held = await tx.store.get(key);
+      const free = !held || held.expiresAt <= now;
+      if (free) void tx.store.put({ key, value: true, expiresAt });
+      await tx.done;
+      return free;
     },
   };
   // Every write that can grow the database: a full quota is a typed error (E_STORE_QUOTA).
@@ -221,6 +236,7 @@ export async function createIndexedDbStore(
     'claimRun',
     'renewRuns',
     'putCache',
+    'claimOnce',
   ] as const) {
     const write = store[m] as (...args: unknown[]) => Promise<unknown>;
     (store as unknown as Record<string, unknown>)[m] = withQuotaError(`${m}`, write);

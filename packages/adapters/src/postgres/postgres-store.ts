@@ -1,6 +1,7 @@
 import {
   MillraceError,
   type CacheEntry,
+  type ClaimOnceOptions,
   type FlowDefinition,
   type FlowStore,
   type FlowSummary,
@@ -23,6 +24,7 @@ import { createGroupCommit } from './group-commit.ts';
 export interface PostgresStore
   extends FlowStore, Omit<RunStore, keyof RunLeaseStore>, RunLeaseStore {
   readonly client: SqlClient;
+  claimOnce(key: string, options: ClaimOnceOptions): Promise<boolean>;
   /** The tenant whose rows this store reads and writes. */
   readonly tenant: string;
   /** The same database seen as another tenant's store. */
@@ -445,6 +447,19 @@ export function createPostgresStore(
          on conflict (tenant, key) do update set value = excluded.value, expires_at = excluded.expires_at`,
         [tenant, key, JSON.stringify(entry.value), entry.expiresAt],
       );
+    },
+    async claimOnce(key, { now, expiresAt }) {
+      // One upsert decides: the insert wins on a free key, the update only over an expired
+      // entry; a claim that finds a live one returns no row. Concurrent claims of one key
+      // queue on its row (or its unique index), so exactly one of them sees it free.
+      const { rows } = await q(
+        `insert into millrace_cache (tenant, key, value, expires_at) values ($1, $2, 'true', $4)
+         on conflict (tenant, key) do update set value = excluded.value, expires_at = excluded.expires_at
+          where millrace_cache.expires_at <= $3
+         returning 1`,
+        [tenant, key, now, expiresAt],
+      );
+      return rows.length === 1;
     },
   };
   return store;

@@ -9,6 +9,7 @@ import type { FlowStore, FlowSummary, StoredDraft, StoredFlow } from './flow-sto
 import {
   isFinished,
   type CacheEntry,
+  type ClaimOnceOptions,
   type LoadedRun,
   type RunQuery,
   type RunStore,
@@ -28,6 +29,7 @@ export interface MemoryStore
     FlowLifecycleStore,
     Omit<RunStore, keyof RunLeaseStore>,
     RunLeaseStore {
+  claimOnce(key: string, options: ClaimOnceOptions): Promise<boolean>;
   /** Drops everything after the first `keep` events of a run (tests simulate crashes with it). */
   truncateRun(runId: string, keep: number): void;
   /** A deep copy of the store's contents: a second engine "restarting" on the same data. */
@@ -213,6 +215,13 @@ export function createMemoryStore(): MemoryStore {
     },
     async putCache(key, entry) {
       cache.set(key, entry);
+    },
+    async claimOnce(key, { now, expiresAt }) {
+      // No await between the check and the put: atomic for every engine sharing this store.
+      const held = cache.get(key);
+      if (held && held.expiresAt > now) return false;
+      cache.set(key, { value: true, expiresAt });
+      return true;
     },
 
     truncateRun(runId, keep) {

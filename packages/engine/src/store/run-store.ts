@@ -52,6 +52,12 @@ export interface CacheEntry {
   readonly expiresAt: number;
 }
 
+/** When a `claimOnce` is made (the caller's clock) and until when the claimed key holds. */
+export interface ClaimOnceOptions {
+  readonly now: number;
+  readonly expiresAt: number;
+}
+
 /**
  * Where runs live: an append-only event log per run plus a summary row, snapshots, and the
  * step-result cache. Implementations must make `append` atomic (all events and the summary or
@@ -74,6 +80,15 @@ export interface RunStore {
   listWaiting(query?: { readonly flowId?: string }): Promise<WaitingEntry[]>;
   getCache(key: string, now: number): Promise<CacheEntry | undefined>;
   putCache(key: string, entry: CacheEntry): Promise<void>;
+  /**
+   * Claims `key` of the step cache once, atomically: when no entry there is unexpired at `now`,
+   * puts `{ value: true, expiresAt }` and answers true; otherwise changes nothing and answers
+   * false. Of any number of claims of one key at once (from engines or processes sharing the
+   * store) exactly one answers true, until `expiresAt` passes. Webhook de-duplication uses it
+   * (createWebhookDedupe, keys `webhook/...`). Optional for stores written before it: without
+   * it the dedupe falls back to getCache then putCache, which two claims at once can both pass.
+   */
+  claimOnce?(key: string, options: ClaimOnceOptions): Promise<boolean>;
 
   // Run ownership (run-lease.ts): optional for older stores.
   claimRun?: RunLeaseStore['claimRun'];

@@ -1,4 +1,4 @@
-import type { CacheEntry } from '../store/run-store.ts';
+import type { RunStore } from '../store/run-store.ts';
 
 /** Remembers what a webhook already accepted (idempotency keys, signatures). */
 export interface WebhookDedupe {
@@ -10,16 +10,14 @@ export interface WebhookDedupeOptions {
   /** How long a key is remembered, ms. Default 24 h (longer than any sender's retry window). */
   readonly ttlMs?: number;
   /**
-   * Keep the keys in a store's step cache (a RunStore's getCache/putCache), so every engine
-   * process on that store sees them; in memory (this process only) when absent. The store's
-   * check-then-put is not atomic: two deliveries of one key at the same instant on two
-   * processes may both pass; run a single webhook receiver per store, or dedupe on the key again
-   * where the run's effect happens.
+   * Keep the keys in a store's step cache (as `webhook/<key>`), so every engine process on that
+   * store sees them; in memory (this process only) when absent. A store with `claimOnce` (every
+   * store of Millrace: memory, IndexedDB, Postgres) claims a key atomically: of two deliveries
+   * of one key at the same instant, on two processes, exactly one is accepted. A store without
+   * it is read then written (getCache, putCache), which two deliveries at once can both pass:
+   * give such a store a `claimOnce`, or run a single webhook receiver per store.
    */
-  readonly store?: {
-    getCache(key: string, now: number): Promise<CacheEntry | undefined>;
-    putCache(key: string, entry: CacheEntry): Promise<void>;
-  };
+  readonly store?: Pick<RunStore, 'getCache' | 'putCache' | 'claimOnce'>;
 }
 
 /**
@@ -36,6 +34,7 @@ export function createWebhookDedupe(options: WebhookDedupeOptions = {}): Webhook
     return {
       async claim(key, now) {
         const cacheKey = `webhook/${key}`;
+        if (store.claimOnce) return store.claimOnce(cacheKey, { now, expiresAt: now + ttl });
         if (await store.getCache(cacheKey, now)) return false;
         await store.putCache(cacheKey, { value: true, expiresAt: now + ttl });
         return true;
