@@ -7,6 +7,7 @@ import {
   sequentialIds,
   type ActionDefinition,
   type FlowDefinition,
+  type RunStore,
 } from '@millrace/engine';
 
 const flow: FlowDefinition = {
@@ -193,4 +194,55 @@ test('a parked run whose engine died is woken by another engine once its timer i
   assert.deepEqual(await (await b.handle(run.id)).result(), { n: 7 });
   assert.deepEqual(calls, [`${run.id}/after`]);
   await b.close();
+});
+
+test('a run the store leased in claimDue is read once and not claimed again, and released when it ends', async () => {
+  const memory = createMemoryStore();
+  const clock = new SimulatedClock(0);
+  const calls: string[] = [];
+  const front = createEngine({
+    store: memory,
+    clock,
+    ids: sequentialIds(1),
+    actions: [work(calls)],
+  });
+  await front.deploy(flow);
+  const handles = await Promise.all([1, 2, 3].map(() => front.start('two', {}, { defer: true })));
+  // A store with claimDue (as Postgres has): due runs leased in one call, from the memory
+  // store's own leases; every load and claim counted.
+  const loads: string[] = [];
+  const claims: string[] = [];
+  const store: RunStore = {
+    ...memory,
+    async load(runId) {
+      loads.push(runId);
+      return memory.load(runId);
+    },
+    async claimRun(runId, owner, now, until) {
+      claims.push(runId);
+      return memory.claimRun!(runId, owner, now, until);
+    },
+    async claimDue(owner, now, until, limit) {
+      const due: string[] = [];
+      for (const s of await memory.listUnfinished()) {
+        if (due.length >= limit) break;
+        if (await memory.claimRun!(s.runId, owner, now, until)) due.push(s.runId);
+      }
+      return due;
+    },
+  };
+  const worker = createEngine({ store, clock, ids: sequentialIds(2), actions: [work(calls)] });
+  const loop = worker.work({ pollMs: 100, maxRuns: 3 });
+  for (let i = 0; i < 10; i++) await clock.advance(100);
+  await loop.stop();
+  const taken = loads.filter((id) => handles.some((h) => h.id === id)).sort();
+  for (const h of handles) assert.equal((await worker.getRun(h.id))?.status, 'succeeded');
+  assert.equal(calls.length, 6, 'each node of each run once');
+  assert.deepEqual(claims, [], 'no second claim of a run claimDue leased');
+  assert.deepEqual(taken, handles.map((h) => h.id).sort(), 'each run read once to take it up');
+  // Ended: the leases went back, so another owner can claim the (finished) runs at once.
+  for (const h of handles)
+    assert.equal(await memory.claimRun!(h.id, 'other', clock.now(), clock.now() + 1000), true);
+  await front.close();
+  await worker.close();
 });
