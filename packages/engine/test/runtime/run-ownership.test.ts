@@ -7,7 +7,6 @@ import {
   sequentialIds,
   type ActionDefinition,
   type FlowDefinition,
-  type RunStore,
 } from '@millrace/engine';
 
 const flow: FlowDefinition = {
@@ -212,7 +211,7 @@ test('a run the store leased in claimDue is read once and not claimed again, and
   // store's own leases; every load and claim counted.
   const loads: string[] = [];
   const claims: string[] = [];
-  const store: RunStore = {
+  const store: typeof memory = {
     ...memory,
     async load(runId) {
       loads.push(runId);
