@@ -2,6 +2,15 @@ export { defineFlowDesigner } from './define-flow-designer.ts';
 export type { DefineOptions } from './define-flow-designer.ts';
 export { FlowDesignerBase } from './elements/flow-designer.ts';
 export type { FlowLike } from './elements/flow-designer.ts';
+export type {
+  EditRefusedDetail,
+  ErrorDetail,
+  FlowDesignerEventMap,
+  FlowValidateDetail,
+  IterationChangeDetail,
+  NodeOpenDetail,
+  SelectionChangeDetail,
+} from './elements/flow-designer-events.ts';
 export type { MinimapMode } from './core/minimap.ts';
 export { DEFAULT_STRINGS } from './elements/designer-strings.ts';
 export type { DesignerStrings } from './elements/designer-strings.ts';

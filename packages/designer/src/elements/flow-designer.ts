@@ -50,6 +50,130 @@ export interface FlowLike {
 /**
  * The `<flow-designer>` element. Not registered by itself: `define()` registers a fresh
  * subclass per tag name, because one class cannot be defined under two tags.
+ *
+ * The tags below feed the Custom Elements Manifest (`custom-elements.json`); a test checks them
+ * against the templates, styles and dispatched events, so keep them in step.
+ *
+ * @tag flow-designer
+ *
+ * @fires {CustomEvent<FlowChangeDetail>} flow-change - The flow changed by an edit, an undo or a redo, or by recording its layout (`change.kind` says which); `detail.flow` is the new document, which the element now shows.
+ * @fires {CustomEvent<FlowChangeDetail>} flow-before-change - Cancelable: an edit is about to land; `preventDefault()` vetoes it.
+ * @fires {CustomEvent<FlowValidateDetail>} flow-validate - The flow was validated; `detail.diagnostics` are its problems (empty when valid).
+ * @fires {CustomEvent<SelectionChangeDetail>} selection-change - The selected steps changed; `detail.selected` holds their ids.
+ * @fires {CustomEvent<NodeOpenDetail>} node-open - A step was opened (a click, Enter, or a timeline row), with its run view when a run is shown.
+ * @fires {CustomEvent<EditRefusedDetail>} edit-refused - An edit from the UI was refused; `detail.error` is the `EditError` (`code`, `message`).
+ * @fires {CustomEvent<IterationChangeDetail>} iteration-change - A loop's shown iteration changed (its iteration picker, or a timeline row).
+ * @fires {CustomEvent<ErrorDetail>} run-error - `run` could not be read as a run (a typed engine error); no run is shown.
+ * @fires {CustomEvent<ErrorDetail>} layout-error - The layout failed (`E_LAYOUT_FAILED`, ELK's reason as its cause); the canvas says so.
+ *
+ * @slot editor-{type} - An element that replaces the property panel's input form for steps of this type (`editor-slack.post`), or triggers of a kind (`editor-trigger-webhook`).
+ *
+ * @csspart canvas - The designer's region: toolbar, canvas and panels.
+ * @csspart empty - The text shown when there is no flow.
+ * @csspart empty-flow - The note and button shown for a flow without steps.
+ * @csspart loading - The note shown while the first layout is computed.
+ * @csspart live - The screen-reader live region of the run's status.
+ * @csspart iteration-live - The screen-reader live region of the shown loop iterations.
+ * @csspart edit-live - The screen-reader live region of edits and refusals.
+ * @csspart outline - The screen-reader outline of the flow (a tree).
+ * @csspart toolbar - The toolbar's header with the flow's name.
+ * @csspart button - Every toolbar and editing button.
+ * @csspart zoom-in - The zoom-in button.
+ * @csspart zoom-out - The zoom-out button.
+ * @csspart fit - The fit-to-view button.
+ * @csspart timeline-toggle - The button that shows or hides the run timeline.
+ * @csspart add-step - The button that opens the palette.
+ * @csspart add-first - The button that adds the first step of an empty flow.
+ * @csspart undo - The undo button.
+ * @csspart redo - The redo button.
+ * @csspart svg - The SVG canvas.
+ * @csspart node - Each step or trigger card.
+ * @csspart node-{type} - Cards of a step type, or a trigger's kind (`node-http`, `node-if`, `node-webhook`).
+ * @csspart node-kind-{kind} - Cards of a kind: `node-kind-trigger`, `-action`, `-branch`, `-container`, `-collapsed`.
+ * @csspart region - Each region box: a `try`'s body, catch and finally, or the flow's onFailure graph.
+ * @csspart region-{type} - Regions by name (`region-body`, `region-catch`).
+ * @csspart icon - A card's icon.
+ * @csspart marker - A card's diagnostic marker.
+ * @csspart marker-{severity} - Markers of a severity (`marker-error`, `marker-warning`).
+ * @csspart run-info - A card's run status text (duration, attempts).
+ * @csspart edge - Each edge.
+ * @csspart edge-{kind} - Edges of a kind: `edge-flow` or `edge-trigger`.
+ * @csspart edge-invalid - Edges with a diagnostic.
+ * @csspart edge-label - An edge's port label.
+ * @csspart insert - A "+" button on an edge or after a step, to add a step there.
+ * @csspart rename - The inline rename field.
+ * @csspart minimap - The overview in the corner.
+ * @csspart minimap-frame - The overview's frame of the visible area.
+ * @csspart iteration-picker - A loop's iteration picker.
+ * @csspart iteration-button - The picker's buttons.
+ * @csspart iteration-{step} - One picker button: `iteration-previous`, `-next`, `-first`, `-last`.
+ * @csspart timeline - The run timeline panel.
+ * @csspart timeline-axis - The timeline's time axis.
+ * @csspart timeline-legend - The timeline's legend.
+ * @csspart timeline-rows - The timeline's list of rows.
+ * @csspart timeline-row - One row (a step's attempts).
+ * @csspart timeline-label - A row's label.
+ * @csspart timeline-track - A row's track of bars.
+ * @csspart timeline-bar - Each bar of a row.
+ * @csspart timeline-bar-{kind} - Bars of a kind (`timeline-bar-attempt`, `timeline-bar-queued`, `timeline-bar-suspended`, `timeline-bar-retryDelay`).
+ * @csspart timeline-bar-{outcome} - Bars of an outcome (`timeline-bar-succeeded`, `timeline-bar-failed`, `timeline-bar-running`).
+ *
+ * @cssprop [--flow-designer-font=system-ui, sans-serif] - The font family.
+ * @cssprop [--flow-designer-font-size=14px] - The property panel's font size.
+ * @cssprop [--flow-designer-mono=ui-monospace, monospace] - The monospace font of expressions and code.
+ * @cssprop [--flow-designer-space=12px] - The base spacing.
+ * @cssprop [--flow-designer-radius=8px] - The corner radius of the designer and its cards.
+ * @cssprop [--flow-designer-radius-small=4px] - The corner radius of fields and small controls.
+ * @cssprop [--flow-designer-canvas-min-height=320px] - The canvas's minimum height.
+ * @cssprop [--flow-designer-bg=#f7f8fa] - The background (each color has a dark default under the dark theme).
+ * @cssprop [--flow-designer-fg=#1d2330] - The text color.
+ * @cssprop [--flow-designer-muted=#5b6478] - Secondary text.
+ * @cssprop [--flow-designer-border=#d9dde5] - Borders.
+ * @cssprop [--flow-designer-card-bg=#ffffff] - Card and panel backgrounds.
+ * @cssprop --flow-designer-container-bg - The background of containers.
+ * @cssprop --flow-designer-region-bg - The background of a container's regions.
+ * @cssprop [--flow-designer-edge=#8a93a6] - Edges.
+ * @cssprop [--flow-designer-accent=#3b6fd8] - Focus, selection and links.
+ * @cssprop [--flow-designer-error=#c62828] - Errors and failed steps.
+ * @cssprop [--flow-designer-success=#2e7d32] - Succeeded steps.
+ * @cssprop [--flow-designer-warning=#b26a00] - Warnings and waiting steps.
+ * @cssprop [--flow-designer-running=#3b6fd8] - Running steps.
+ * @cssprop [--flow-designer-info=#1a7f8e] - Informational marks.
+ * @cssprop [--flow-designer-skipped=#9aa1b0] - Skipped steps.
+ * @cssprop --flow-designer-icon-color - Card icons (the accent by default).
+ * @cssprop --flow-designer-icon-bg - The background of card icons (currentColor by default).
+ * @cssprop [--flow-designer-icon-bg-opacity=0.12] - The opacity of that background.
+ * @cssprop --flow-designer-approval-icon-color - Icons of approval steps.
+ * @cssprop --flow-designer-branch-icon-color - Icons of branching steps.
+ * @cssprop --flow-designer-fail-icon-color - Icons of fail steps.
+ * @cssprop [--flow-designer-marker-glyph=#fff] - The glyph of error markers.
+ * @cssprop [--flow-designer-warning-glyph=#1d2330] - The glyph of warning markers.
+ * @cssprop --flow-designer-minimap-bg - The overview's background.
+ * @cssprop [--flow-designer-minimap-node=#b7bfcd] - The overview's cards.
+ * @cssprop --flow-designer-minimap-frame-fill - The overview's frame of the visible area.
+ * @cssprop --flow-designer-option-selected-bg - The selected autocomplete option's background.
+ * @cssprop --flow-designer-option-selected-fg - The selected autocomplete option's text.
+ * @cssprop --flow-designer-expr-root - Expression highlighting: roots (`flow`, `nodes`).
+ * @cssprop --flow-designer-expr-identifier - Expression highlighting: identifiers.
+ * @cssprop --flow-designer-expr-property - Expression highlighting: properties.
+ * @cssprop --flow-designer-expr-function - Expression highlighting: functions.
+ * @cssprop --flow-designer-expr-keyword - Expression highlighting: keywords.
+ * @cssprop --flow-designer-expr-string - Expression highlighting: strings.
+ * @cssprop --flow-designer-expr-number - Expression highlighting: numbers.
+ * @cssprop --flow-designer-expr-operator - Expression highlighting: operators.
+ * @cssprop --flow-designer-expr-punctuation - Expression highlighting: punctuation.
+ * @cssprop --flow-designer-expr-delimiter - Expression highlighting: the `$<` and `>` delimiters.
+ * @cssprop [--flow-designer-timeline-height=220px] - The run timeline's height.
+ * @cssprop [--flow-designer-timeline-label-width=160px] - The width of the timeline's labels.
+ * @cssprop [--flow-designer-timeline-duration-width=64px] - The width of the timeline's durations.
+ * @cssprop --flow-designer-timeline-grid - The timeline's grid lines.
+ * @cssprop --flow-designer-timeline-succeeded - Succeeded bars.
+ * @cssprop --flow-designer-timeline-failed - Failed bars.
+ * @cssprop --flow-designer-timeline-running - Running bars.
+ * @cssprop --flow-designer-timeline-retry - The dashed line of a retry delay.
+ * @cssprop --flow-designer-timeline-wait - Suspended (waiting) bars.
+ * @cssprop --flow-designer-timeline-wait-bg - The background of suspended bars.
+ * @cssprop --flow-designer-timeline-queued-bg - The background of queued bars.
  */
 export class FlowDesignerBase extends LitElement {
   static override styles = [designerStyles, toolIconStyles];
