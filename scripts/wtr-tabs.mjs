@@ -5,7 +5,7 @@
 /**
  * `open-tab` (`{ url }`, relative to the test page): a new page in the test page's browser
  * context, loaded; answers its id. `eval-in-tab` (`{ tab, expression }`): evaluates a JS
- * expression in that tab, awaits it, answers its (JSON) value. `close-tab` (`{ tab, how }`):
+ * expression in that tab, awaits it, answers `{ value }` (its JSON value). `close-tab` (`{ tab, how }`):
  * `close` closes the tab as a user does (Target.closeTarget, no unload handlers), `crash`
  * kills its renderer (CDP Page.crash) and then closes what is left. A test closes the tabs it
  * opens (in a `finally`): they live on otherwise, until the browser closes.
@@ -36,7 +36,8 @@ export function tabsPlugin() {
       }
       if (command === 'eval-in-tab') {
         const page = tabOf(payload);
-        return await page.evaluate(payload.expression);
+        // Wrapped: a command that answers undefined counts as not handled by web-test-runner.
+        return { value: await page.evaluate(payload.expression) };
       }
       if (command === 'close-tab') {
         const page = tabOf(payload);
