@@ -25,10 +25,12 @@ Commands:
   worker --pg URL [--tenant T] [--max-runs N]
       An engine that only claims due work from a PostgreSQL database (scale-out).
   serve [--data DIR] [--port 8787] [--host H] [--pg URL] [--tenant-header X-Tenant] [--token T]
-        [--grace-ms 10000]
+        [--grace-ms 10000] [--actions MODULE]
       The HTTP API, webhooks, schedules and work sharing over PGlite in DIR (default
       ./millrace-data) or PostgreSQL (--pg), and the built demo at / (npm run build).
       On SIGTERM, nodes in flight get --grace-ms (default 10000) to finish.
+      --actions loads host actions (and secrets) from a module exporting \`actions\`
+      (e.g. ./demo/src/host-actions.ts; npm run serve:demo).
 
 Exit codes: 0 success, 1 the flow is invalid or its run failed, 2 a usage or input error.`;
 

@@ -7,6 +7,8 @@ import { MillraceError, createEngine, type Engine, type EngineWorker } from '@mi
 import { createCodeRunner } from '@millrace/engine/code';
 import { openPostgresStore } from '../postgres/open-postgres-store.ts';
 import { createHttpHandler } from '../http/server/create-http-handler.ts';
+import { API_META_NAME } from '../http/client/api-meta.ts';
+import { loadHostModule } from './load-host-module.ts';
 import { serveStatic } from './static-files.ts';
 import type { CliIo } from './main.ts';
 
@@ -19,7 +21,8 @@ const DEMO = fileURLToPath(new URL('../../../../dist/demo', import.meta.url));
  * per tenant over the tenant's view of the store. SIGTERM stops accepting and claiming, lets
  * the nodes in flight finish for up to `--grace-ms` (until every run loaded here has parked or
  * ended, so holds no lease), then closes: what still runs is released to the other processes,
- * or to the next `serve`, which continues it from its log.
+ * or to the next `serve`, which continues it from its log. `--actions MODULE` gives the engines
+ * that module's host actions (and secrets); the pages served get a meta tag naming the API.
  */
 export async function serve(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
@@ -33,6 +36,7 @@ export async function serve(args: string[], io: CliIo): Promise<number> {
       token: { type: 'string' },
       static: { type: 'string' },
       'grace-ms': { type: 'string', default: '10000' },
+      actions: { type: 'string' },
     },
   });
   const port = Number(values.port);
@@ -46,6 +50,8 @@ export async function serve(args: string[], io: CliIo): Promise<number> {
       `--grace-ms takes milliseconds (0 or more), got "${values['grace-ms']}".`,
     );
   }
+  // Before the store opens: a bad module is a usage error with nothing to close.
+  const host = values.actions === undefined ? undefined : await loadHostModule(values.actions);
   const store = values.pg
     ? await openPostgresStore({ url: values.pg })
     : await openPostgresStore({ dataDir: values.data! });
@@ -56,7 +62,13 @@ export async function serve(args: string[], io: CliIo): Promise<number> {
   const engineOf = (tenant: string): Engine => {
     let entry = engines.get(tenant);
     if (!entry) {
-      const engine = createEngine({ store: store.forTenant(tenant), codeRunner, owner });
+      const engine = createEngine({
+        store: store.forTenant(tenant),
+        codeRunner,
+        owner,
+        ...(host ? { actions: host.actions } : {}),
+        ...(host?.secrets ? { secrets: host.secrets } : {}),
+      });
       // Arms the tenant's schedules and continues what no other process owns; then shares the
       // deferred and orphaned runs with the other processes on the database.
       void engine.recover();
@@ -83,9 +95,11 @@ export async function serve(args: string[], io: CliIo): Promise<number> {
     events: (tenant) => store.forTenant(tenant),
   });
   const site = values.static ?? (existsSync(DEMO) ? DEMO : undefined);
+  // Tells the pages served (the demo) that the API is this server: they use it, not a local engine.
+  const apiMeta = `<meta name="${API_META_NAME}" content="/" />`;
   const server = createServer((req, res) => {
     void (async () => {
-      if (site && (await serveStatic(site, req, res))) return;
+      if (site && (await serveStatic(site, req, res, { head: apiMeta }))) return;
       await api(req, res);
     })();
   });
@@ -96,7 +110,7 @@ export async function serve(args: string[], io: CliIo): Promise<number> {
   const address = server.address();
   const where = typeof address === 'object' && address ? `${values.host}:${address.port}` : '';
   io.stderr.write(
-    `millrace serve: http://${where}/ (${values.pg ? 'PostgreSQL' : `PGlite in ${values.data}`}${token ? ', bearer token required' : ''}${site ? ', demo at /' : ''})\n`,
+    `millrace serve: http://${where}/ (${values.pg ? 'PostgreSQL' : `PGlite in ${values.data}`}${token ? ', bearer token required' : ''}${host ? `, ${host.actions.length} host actions from ${values.actions}` : ''}${site ? ', demo at /' : ''})\n`,
   );
   await (io.stopped ?? new Promise(() => undefined));
   io.stderr.write('millrace serve: stopping\n');

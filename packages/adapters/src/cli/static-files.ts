@@ -15,6 +15,11 @@ const TYPES: Readonly<Record<string, string>> = {
   '.map': 'application/json',
 };
 
+export interface StaticOptions {
+  /** Markup inserted at the end of every HTML page's `<head>` (e.g. a meta tag). */
+  readonly head?: string;
+}
+
 /**
  * Serves the files of `root` for GET and HEAD (`/` is `index.html`); false when there is no
  * such file, so the caller answers otherwise. Paths never leave `root`.
@@ -23,6 +28,7 @@ export async function serveStatic(
   root: string,
   req: IncomingMessage,
   res: ServerResponse,
+  options: StaticOptions = {},
 ): Promise<boolean> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   let path: string;
@@ -35,7 +41,14 @@ export async function serveStatic(
   if (file !== root && !file.startsWith(root.endsWith(sep) ? root : root + sep)) return false;
   try {
     if (!(await stat(file)).isFile()) return false;
-    const body = await readFile(file);
+    let body = await readFile(file);
+    if (options.head !== undefined && extname(file) === '.html') {
+      const html = body.toString('utf8');
+      const at = html.search(/<\/head>/i);
+      body = Buffer.from(
+        at < 0 ? options.head + html : html.slice(0, at) + options.head + html.slice(at),
+      );
+    }
     res.writeHead(200, {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'content-length': body.length,

@@ -149,6 +149,10 @@ export const ERROR_CODES = {
   },
   E_CLI_FILE: { family: 'host', summary: 'A file named on the command line cannot be read.' },
   E_CLI_JSON: { family: 'host', summary: 'A file or option given as JSON is not JSON.' },
+  E_CLI_MODULE: {
+    family: 'host',
+    summary: 'A module named on the command line fails to load or does not export what it must.',
+  },
   E_STORE_CONFLICT: { family: 'store', summary: 'A concurrent writer changed the same record.' },
   E_RUN_OWNED: {
     family: 'store',
@@ -192,6 +196,11 @@ export const ERROR_CODES = {
   E_HTTP_CONTENT_TYPE: {
     family: 'host',
     summary: 'A request body is not application/json (415).',
+  },
+  E_HTTP_BODY_CONSUMED: {
+    family: 'host',
+    summary:
+      'A body parser mounted before the HTTP handler read the request body and kept no raw bytes (500: mount the handler before body parsers).',
   },
   E_NOT_SUPPORTED: {
     family: 'host',
