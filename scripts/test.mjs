@@ -27,6 +27,7 @@ const TSCONFIGS = [
   'packages/adapters/tsconfig.json',
   'packages/adapters/tsconfig.node.json',
   'demo/tsconfig.json',
+  'demo/tsconfig.node.json',
 ];
 
 function run(cmd, args, env = {}) {
@@ -84,7 +85,7 @@ if (!only || only === 'static') {
 
 if (!only || only === 'node') {
   phase('node tests', () => {
-    const files = ['packages/engine', 'packages/adapters', 'packages/designer']
+    const files = ['packages/engine', 'packages/adapters', 'packages/designer', 'demo']
       .flatMap((p) => findTests(join(root, p, 'test')))
       .map((f) => relative(root, f))
       .sort();
