@@ -79,7 +79,7 @@ export function createAppendBatcher(
         return;
       }
       for (const p of accepted.length > 0 ? accepted : batch)
-        p.reject(mapQuotaError(error, `Appending to run "${p.runId}"`));
+        p.reject(mapQuotaError(error, `Appending to run "${p.runId}"`, { runId: p.runId }));
       return;
     }
     for (const p of accepted) p.resolve();

@@ -13,13 +13,18 @@ export function isQuotaExceeded(error: unknown): boolean {
 /**
  * Maps a QuotaExceededError to `E_STORE_QUOTA` (other errors pass through). The transaction
  * that hit the quota was aborted, so nothing of the write landed and earlier data is intact.
+ * `where` names the write in `details` (`{ runId }` of an append, `{ operation }` otherwise).
  */
-export function mapQuotaError(error: unknown, what: string): unknown {
+export function mapQuotaError(
+  error: unknown,
+  what: string,
+  where: Readonly<Record<string, unknown>>,
+): unknown {
   if (!isQuotaExceeded(error)) return error;
   return new MillraceError(
     'E_STORE_QUOTA',
     `${what}: the browser's storage quota for this origin is used up, so nothing of it was written (stored data is intact). Free space (delete old runs or flows) or ask for more with navigator.storage.persist().`,
-    { cause: error },
+    { cause: error, details: where },
   );
 }
 
@@ -32,7 +37,7 @@ export function withQuotaError<A extends unknown[], R>(
     try {
       return await write(...args);
     } catch (error) {
-      throw mapQuotaError(error, what);
+      throw mapQuotaError(error, what, { operation: what });
     }
   };
 }

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isMillraceError } from '@millrace/engine';
+import { isMillraceError, type MillraceError } from '@millrace/engine';
 import { createIndexedDbStore } from '@millrace/adapters/indexeddb';
 import { T0, created, logged, summaryOf } from '../store-fixtures.ts';
 
@@ -22,6 +22,15 @@ const isQuota = (error: unknown): boolean => {
   return true;
 };
 
+/** E_STORE_QUOTA naming where it happened. */
+const quotaAt =
+  (where: Record<string, unknown>) =>
+  (error: unknown): boolean => {
+    isQuota(error);
+    assert.deepEqual((error as MillraceError).details, where);
+    return true;
+  };
+
 test('a quota error on append is E_STORE_QUOTA, and the stored events are intact', async () => {
   const store = await createIndexedDbStore({ name: 'quota-append' });
   try {
@@ -31,7 +40,7 @@ test('a quota error on append is E_STORE_QUOTA, and the stored events are intact
     full = true;
     await assert.rejects(
       store.append('r1', [logged(3), logged(4)], summaryOf([e1, e2, logged(3), logged(4)])),
-      isQuota,
+      quotaAt({ runId: 'r1' }),
     );
     // Several runs in one tick: each fails typed, none lands.
     const results = await Promise.allSettled([
@@ -58,7 +67,7 @@ test('a quota error on saveFlow, saveDraft and putCache is E_STORE_QUOTA, and no
   try {
     await store.saveFlow(flow, T0);
     full = true;
-    await assert.rejects(store.saveFlow(flow, T0 + 1), isQuota);
+    await assert.rejects(store.saveFlow(flow, T0 + 1), quotaAt({ operation: 'saveFlow' }));
     await assert.rejects(store.saveDraft(flow, T0 + 1), isQuota);
     await assert.rejects(store.putCache('k', { value: 1, expiresAt: T0 + 10 }), isQuota);
     full = false;
