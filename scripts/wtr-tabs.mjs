@@ -62,24 +62,35 @@ export function tabsPlugin() {
 }
 
 /**
- * `storage-quota` (`{ quotaSize? }`): overrides the storage quota of the test page's origin
- * (CDP Storage.overrideQuotaForOrigin), in bytes; without `quotaSize` the override is lifted.
- * Answers the origin. Storage usage counts everything of the origin, so read
- * `navigator.storage.estimate()` first and give a quota relative to it.
+ * `storage-quota` (`{ origin?, quotaSize? }`): overrides the storage quota of an origin (the test
+ * page's by default; CDP Storage.overrideQuotaForOrigin), in bytes; without `quotaSize` the
+ * override is lifted. Chromium's IndexedDB notices a smaller quota only once its cached space
+ * allowance for the origin expires (up to 30 s after the origin last wrote), so shrink the quota
+ * of an origin before it first writes. Usage counts everything of the origin: read
+ * `navigator.storage.estimate()` first and give a quota relative to it. Answers the origin. A
+ * test lifts the override it set (in a `finally`).
  */
 export function storageQuotaPlugin() {
+  // The override lasts as long as the CDP session that set it: kept open until lifted.
+  const sessions = new Map(); // origin -> CDPSession
   return {
     name: 'storage-quota',
     async executeCommand({ command, payload, session }) {
       if (command !== 'storage-quota') return undefined;
       const page = session.browser.getPage(session.id);
-      const origin = new URL(page.url()).origin;
-      const cdp = await page.createCDPSession();
+      const origin = payload?.origin ?? new URL(page.url()).origin;
+      let cdp = sessions.get(origin);
+      if (!cdp) {
+        cdp = await page.createCDPSession();
+        sessions.set(origin, cdp);
+      }
+      if (payload?.quotaSize !== undefined) {
+        await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: payload.quotaSize });
+        return origin;
+      }
+      sessions.delete(origin);
       try {
-        await cdp.send('Storage.overrideQuotaForOrigin', {
-          origin,
-          ...(payload?.quotaSize === undefined ? {} : { quotaSize: payload.quotaSize }),
-        });
+        await cdp.send('Storage.overrideQuotaForOrigin', { origin });
       } finally {
         await cdp.detach();
       }
