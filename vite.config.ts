@@ -1,12 +1,14 @@
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
 
 const demoRoot = fileURLToPath(new URL('./demo', import.meta.url));
 
 // One Vite config for the demo (dev server, build and preview). Workspace packages are
-// consumed as TypeScript source through their `exports` maps; no pre-build step.
+// consumed as TypeScript source through the `source` condition of their `exports` maps (for
+// the worker bundles too): no pre-build step, and never a stale dist.
 export default defineConfig({
   root: demoRoot,
+  resolve: { conditions: ['source', ...defaultClientConditions] },
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
   build: {

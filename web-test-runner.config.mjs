@@ -185,7 +185,8 @@ function countingReporter(file) {
 
 export default {
   files: ['packages/*/test/**/*.browser.test.ts'],
-  nodeResolve: { exportConditions: ['browser', 'development'] },
+  // Workspace packages from their sources (`source`), never a stale dist.
+  nodeResolve: { exportConditions: ['source', 'browser', 'development'] },
   // One page at a time: a page behind another is hidden, and hidden pages get no animation
   // frames, which the screenshot and layout-detail tests wait for (they timed out at 2).
   concurrency: 1,
@@ -193,8 +194,13 @@ export default {
   // Worker URLs name the built `.js` file (bundlers and tsc emit that); here the source is `.ts`.
   middleware: [
     (context, next) => {
-      if (context.url.startsWith('/packages/engine/src/code/code-worker.js')) {
-        context.url = context.url.replace('code-worker.js', 'code-worker.ts');
+      for (const worker of [
+        '/packages/engine/src/code/code-worker.js',
+        '/packages/designer/src/layout/layout-worker.js',
+      ]) {
+        if (context.url.startsWith(worker)) {
+          context.url = context.url.replace(/\.js(?=$|\?)/, '.ts');
+        }
       }
       return next();
     },

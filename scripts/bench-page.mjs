@@ -30,7 +30,9 @@ export async function servePage(entryPoints, options = {}) {
     minify: true,
     outdir: dir,
     platform: 'browser',
-    ...(options.conditions ? { conditions: options.conditions } : {}),
+    // Workspace packages from their sources (`source`), never a stale dist. esbuild drops its
+    // default `module` condition once any are given: it is named again unless the caller chose.
+    conditions: ['source', ...(options.conditions ?? ['module'])],
     logLevel: 'error',
   });
   const server = createServer((req, res) => {

@@ -14,7 +14,7 @@ for (const pkg of ['engine', 'designer', 'adapters']) {
   console.log(`\n# @millrace/${pkg}`);
   const res = spawnSync(
     'node',
-    ['--expose-gc', '--import', 'tsx', entry, ...process.argv.slice(3)],
+    ['--expose-gc', '-C', 'source', '--import', 'tsx', entry, ...process.argv.slice(3)],
     {
       cwd: root,
       stdio: 'inherit',

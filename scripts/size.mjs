@@ -27,6 +27,9 @@ const result = await build({
   external: ['elkjs', 'elkjs/*'],
   define: { 'process.env.NODE_ENV': '"production"' },
   tsconfig: `${root}packages/designer/tsconfig.json`,
+  // Workspace packages from their sources (`source`), never a stale dist; `module` is esbuild's
+  // default, dropped once any condition is given.
+  conditions: ['source', 'module'],
   logLevel: 'error',
 });
 

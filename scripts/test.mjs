@@ -90,7 +90,10 @@ if (!only || only === 'node') {
       .map((f) => relative(root, f))
       .sort();
     const tap = join(tmp, 'node.tap');
+    // Workspace packages from their sources (`-C source`), never a stale dist.
     const ok = run('node', [
+      '-C',
+      'source',
       '--import',
       'tsx',
       '--test',

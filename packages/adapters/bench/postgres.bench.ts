@@ -133,7 +133,19 @@ const worker = fileURLToPath(new URL('../test/postgres/scale-out-worker.ts', imp
 function startWorker(tenant: string, name: string, startAt: number): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', worker, url!, tenant, name, '--no-effects', '--start-at', String(startAt)],
+    [
+      '-C',
+      'source',
+      '--import',
+      'tsx',
+      worker,
+      url!,
+      tenant,
+      name,
+      '--no-effects',
+      '--start-at',
+      String(startAt),
+    ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },

@@ -1,6 +1,6 @@
 // A worker process of the scale-out test (scale-out.test.ts) and benchmark: an engine on the
 // shared Postgres database that only claims due work.
-// Usage: node --import tsx scale-out-worker.ts URL TENANT NAME [--no-effects] [--start-at MS]
+// Usage: node -C source --import tsx scale-out-worker.ts URL TENANT NAME [--no-effects] [--start-at MS]
 // (--no-effects: the steps only wait 20 ms, recording nothing of their own; --start-at: begin
 // claiming at that epoch time, so that several workers start together: the benchmark.)
 import { createEngine } from '@millrace/engine';

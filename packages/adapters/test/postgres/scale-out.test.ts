@@ -34,9 +34,13 @@ const flow: FlowDefinition = {
 };
 
 function start(tenant: string, name: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', worker, url!, tenant, name], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-C', 'source', '--import', 'tsx', worker, url!, tenant, name],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`worker ${name} exited with ${code}`)));

@@ -295,7 +295,9 @@ function startWorker(options: LayoutEngineOptions): Worker {
     return new Worker(options.workerUrl, { type: 'module', name: 'millrace-layout' });
   }
   // Written out in full so Vite (and other bundlers) see and emit the worker as its own chunk.
-  return new Worker(new URL('./layout-worker.ts', import.meta.url), {
+  // `.js`, the name tsc emits beside this file in dist (it rewrites imports, not URLs); Vite
+  // finds the `.ts` source from it, web-test-runner through a middleware.
+  return new Worker(new URL('./layout-worker.js', import.meta.url), {
     type: 'module',
     name: 'millrace-layout',
   });

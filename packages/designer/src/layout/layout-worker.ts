@@ -6,7 +6,7 @@ import { warmUpFlow } from '../core/layout-warm-up.ts';
 
 /**
  * The layout worker: ELK, off the main thread, behind comlink. A module worker started from a
- * same-origin URL (`new URL('./layout-worker.ts', import.meta.url)`), so it works under
+ * same-origin URL (`new URL('./layout-worker.js', import.meta.url)`), so it works under
  * `worker-src 'self'`; never a blob: or data: worker. Only this file and the main-thread
  * fallback import elkjs (~1.5 MB), so it stays out of the designer's main bundle.
  */

@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// `npm run build:packages`: each package's sources to its `dist/` (ES modules, .d.ts, declaration
+// and source maps) with tsc and the package's tsconfig.build.json. The three builds run at once:
+// each resolves its siblings through the `source` condition (root tsconfig `customConditions`),
+// so none needs another's dist and the order does not matter. Incremental (the build info sits
+// in node_modules/.cache/millrace-build): a rebuild after a small change takes a few seconds.
+import { spawn } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** The packages that ship a dist, by folder name under packages/. */
+export const PACKAGES = ['engine', 'designer', 'adapters'];
+
+function newest(dir) {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return latest;
+}
+
+const buildInfo = (name) => join(root, 'node_modules/.cache/millrace-build', `${name}.tsbuildinfo`);
+
+/** Whether `packages/<name>/dist` exists and was built after every change to its `src`. */
+export function isBuilt(name) {
+  const stamp = buildInfo(name); // touched after each successful build
+  const config = join(root, 'packages', name, 'tsconfig.build.json');
+  if (!existsSync(join(root, 'packages', name, 'dist', 'index.js')) || !existsSync(stamp)) {
+    return false;
+  }
+  const built = statSync(stamp).mtimeMs;
+  return built >= newest(join(root, 'packages', name, 'src')) && built >= statSync(config).mtimeMs;
+}
+
+/** Removes what dist still holds of deleted sources (x.js, x.d.ts and maps without src/x.ts). */
+function pruneOrphans(dist, src) {
+  if (!existsSync(dist)) return;
+  for (const entry of readdirSync(dist, { withFileTypes: true })) {
+    const p = join(dist, entry.name);
+    if (entry.isDirectory()) {
+      if (!existsSync(join(src, entry.name))) rmSync(p, { recursive: true, force: true });
+      else pruneOrphans(p, join(src, entry.name));
+      continue;
+    }
+    const base = entry.name.replace(/\.(js|d\.ts)(\.map)?$/, '');
+    if (base !== entry.name && !existsSync(join(src, `${base}.ts`))) rmSync(p, { force: true });
+  }
+}
+
+/**
+ * Builds the given packages (all by default) with tsc, in parallel; with `onlyStale`, only those
+ * whose dist is missing or older than their sources. Resolves to the names built; rejects with
+ * tsc's output when a build fails.
+ */
+export async function buildPackages({ names = PACKAGES, onlyStale = false, quiet = false } = {}) {
+  const todo = onlyStale ? names.filter((n) => !isBuilt(n)) : names;
+  await Promise.all(
+    todo.map(
+      (name) =>
+        new Promise((resolve, reject) => {
+          const dir = join(root, 'packages', name);
+          // tsc trusts its build info even when the outputs are gone: without a dist, start over.
+          if (!existsSync(join(dir, 'dist', 'index.js'))) {
+            rmSync(buildInfo(name), { force: true });
+          }
+          const child = spawn(
+            process.execPath,
+            [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+            { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+          );
+          let out = '';
+          child.stdout.on('data', (c) => (out += c));
+          child.stderr.on('data', (c) => (out += c));
+          child.on('error', reject);
+          child.on('exit', (code) => {
+            if (code === 0) {
+              pruneOrphans(join(dir, 'dist'), join(dir, 'src'));
+              // tsc leaves its build info alone when nothing changed: mark the build done anyway.
+              closeSync(openSync(buildInfo(name), 'a'));
+              const now = new Date();
+              utimesSync(buildInfo(name), now, now);
+              if (!quiet) console.log(`built packages/${name}/dist`);
+              resolve();
+            } else reject(new Error(`tsc -p packages/${name}/tsconfig.build.json failed:\n${out}`));
+          });
+        }),
+    ),
+  );
+  return todo;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const start = performance.now();
+  try {
+    await buildPackages({ onlyStale: process.argv.includes('--stale') });
+    console.log(`packages built in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+  } catch (err) {
+    console.error(err.message);
+    process.exit(1);
+  }
+}
