@@ -9,6 +9,7 @@ import {
   closeSync,
   existsSync,
   openSync,
+  readFileSync,
   readdirSync,
   rmSync,
   statSync,
@@ -59,45 +60,52 @@ function pruneOrphans(dist, src) {
   }
 }
 
+/** Runs a command in `cwd`; resolves when it exits 0, else rejects with its output. */
+function step(cmd, args, cwd, what) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (out += c));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${what} failed (${code}):\n${out}`)),
+    );
+  });
+}
+
+/** One package: tsc, then the package's own `build:extras` script if it has one. */
+async function buildOne(name, quiet) {
+  const dir = join(root, 'packages', name);
+  // tsc trusts its build info even when the outputs are gone: without a dist, start over.
+  if (!existsSync(join(dir, 'dist', 'index.js'))) rmSync(buildInfo(name), { force: true });
+  await step(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    dir,
+    `tsc -p packages/${name}/tsconfig.build.json`,
+  );
+  pruneOrphans(join(dir, 'dist'), join(dir, 'src'));
+  // What tsc does not make (the designer's manifest and page bundle) comes from the package.
+  const { scripts = {} } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  if (scripts['build:extras']) {
+    await step('npm', ['run', '--silent', 'build:extras'], dir, `packages/${name}: build:extras`);
+  }
+  // tsc leaves its build info alone when nothing changed: mark the build done anyway.
+  closeSync(openSync(buildInfo(name), 'a'));
+  const now = new Date();
+  utimesSync(buildInfo(name), now, now);
+  if (!quiet) console.log(`built packages/${name}/dist`);
+}
+
 /**
- * Builds the given packages (all by default) with tsc, in parallel; with `onlyStale`, only those
- * whose dist is missing or older than their sources. Resolves to the names built; rejects with
- * tsc's output when a build fails.
+ * Builds the given packages (all by default) in parallel; with `onlyStale`, only those whose
+ * dist is missing or older than their sources. Resolves to the names built; rejects with the
+ * failing tool's output.
  */
 export async function buildPackages({ names = PACKAGES, onlyStale = false, quiet = false } = {}) {
   const todo = onlyStale ? names.filter((n) => !isBuilt(n)) : names;
-  await Promise.all(
-    todo.map(
-      (name) =>
-        new Promise((resolve, reject) => {
-          const dir = join(root, 'packages', name);
-          // tsc trusts its build info even when the outputs are gone: without a dist, start over.
-          if (!existsSync(join(dir, 'dist', 'index.js'))) {
-            rmSync(buildInfo(name), { force: true });
-          }
-          const child = spawn(
-            process.execPath,
-            [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
-            { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
-          );
-          let out = '';
-          child.stdout.on('data', (c) => (out += c));
-          child.stderr.on('data', (c) => (out += c));
-          child.on('error', reject);
-          child.on('exit', (code) => {
-            if (code === 0) {
-              pruneOrphans(join(dir, 'dist'), join(dir, 'src'));
-              // tsc leaves its build info alone when nothing changed: mark the build done anyway.
-              closeSync(openSync(buildInfo(name), 'a'));
-              const now = new Date();
-              utimesSync(buildInfo(name), now, now);
-              if (!quiet) console.log(`built packages/${name}/dist`);
-              resolve();
-            } else reject(new Error(`tsc -p packages/${name}/tsconfig.build.json failed:\n${out}`));
-          });
-        }),
-    ),
-  );
+  await Promise.all(todo.map((name) => buildOne(name, quiet)));
   return todo;
 }
 
