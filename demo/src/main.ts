@@ -25,12 +25,24 @@ const flowState = $('#flow-state');
 const runButton = $<HTMLButtonElement>('#run');
 const amountInput = $<HTMLInputElement>('#amount');
 
+// A failure to start (no worker, a server that refuses or is gone) is shown, not only logged.
+const showFailure = (error: unknown): void => {
+  const e = (error ?? {}) as { code?: string; message?: string };
+  const hint =
+    e.code === 'E_HTTP_UNAUTHORIZED'
+      ? ' Open the page with ?token=<the --token of the server>.'
+      : '';
+  status.textContent = `The engine failed: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(error)}${hint}`;
+};
+addEventListener('unhandledrejection', (e) => showFailure(e.reason));
+addEventListener('error', (e) => showFailure(e.error ?? e.message));
+
 // The page served by `millrace serve` carries the API's address (a meta tag); anywhere else the
 // engine runs in a Web Worker over IndexedDB. Both are the same `Engine`: nothing below differs.
 const remote = remoteApi(document, location);
-const engine: Engine = remote ? createHttpClient(remote) : connectEngine(await startEngineWorker());
 modeLabel.textContent = remote ? `remote: ${remote.baseUrl}` : 'local: IndexedDB + worker';
 modeLabel.dataset['mode'] = remote ? 'remote' : 'local';
+const engine: Engine = remote ? createHttpClient(remote) : connectEngine(await startEngineWorker());
 const where = remote ? 'on the server' : 'in this browser';
 
 /**

@@ -176,3 +176,40 @@ test(
     await page.close();
   },
 );
+
+test(
+  'behind --token: the page passes ?token= to the API; without it, the page says why it failed',
+  { skip },
+  async () => {
+    const guarded = await startServe('--token', 's3cret');
+    try {
+      const problems: string[] = [];
+      const page = await watchedPage(problems);
+      const first = await openDemo(page, `${guarded.base}/?token=s3cret`);
+      assert.equal(await page.locator('#engine-mode').getAttribute('data-mode'), 'remote');
+      const runId = await runFromPage(page, 150, first);
+      const read = (auth?: string) =>
+        fetch(`${guarded.base}/runs/${runId}`, auth ? { headers: { authorization: auth } } : {});
+      assert.equal((await read()).status, 401);
+      assert.deepEqual((await (await read('Bearer s3cret')).json()).output, {
+        amount: 150,
+        postedTo: '#finance',
+      });
+      assert.deepEqual(problems, []);
+
+      const refused = await watchedPage([]);
+      await refused.goto(`${guarded.base}/`);
+      await refused.waitForFunction(() =>
+        document.querySelector('#engine-status')?.textContent?.includes('E_HTTP_UNAUTHORIZED'),
+      );
+      assert.match(
+        (await refused.locator('#engine-status').textContent()) ?? '',
+        /The engine failed: E_HTTP_UNAUTHORIZED: .*\?token=/,
+      );
+      await page.close();
+      await refused.close();
+    } finally {
+      assert.equal(await guarded.stop(), 0, guarded.stderr());
+    }
+  },
+);
