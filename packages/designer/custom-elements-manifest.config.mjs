@@ -74,7 +74,7 @@ export default {
     'src/define-flow-designer.ts',
     'src/elements/flow-designer.ts',
   ],
-  outdir: '.',
+  outdir: 'dist',
   litelement: true,
   packagejson: false,
   plugins: [defineFlowDesignerPlugin(), distPathsPlugin()],
