@@ -93,6 +93,26 @@ test('live events resume after the connection drops, without repeats; signal and
   assert.ok(streams.length >= 2, 'the client opened the stream again');
 });
 
+test('subscribe before the run exists (then start it with that runId): every event, as with a local engine', async () => {
+  const runId = 'subscribed-first';
+  const events: RunEvent[] = [];
+  const done = new Promise<void>((resolve) => {
+    client.subscribe(runId, (event) => {
+      events.push(event);
+      if (event.type === 'RunSucceeded') resolve();
+    });
+  });
+  await new Promise((resolve) => setTimeout(resolve, 30)); // the stream has been refused once
+  const run = await client.start('chain', { n: 2 }, { runId });
+  assert.equal(run.id, runId);
+  await done;
+  assert.equal(events[0]!.type, 'RunCreated');
+  assert.deepEqual(
+    events.map((e) => e.seq),
+    events.map((_, i) => i + 1),
+  );
+});
+
 test('errors arrive typed: unknown ids read as absent, failures keep the server code, a cancelled run rejects with RunError', async () => {
   assert.equal(await client.getFlow('nope'), undefined);
   assert.equal(await client.getRun('nope'), undefined);

@@ -121,7 +121,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             signal: abort.signal,
           });
           if (!res.ok || !res.body) {
-            if (res.status === 404 || res.status === 401 || res.status === 403) break;
+            if (res.status === 401 || res.status === 403) break;
+            // A run not (yet) there: a local engine's subscribe waits for it too, so a caller
+            // may subscribe and then start the run with that runId; ask again after the pause.
+            if (res.status === 404 && last !== undefined) break;
             throw new Error(`status ${res.status}`);
           }
           await readEventStream(res.body, (message) => {
