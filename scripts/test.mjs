@@ -24,6 +24,7 @@ const TSCONFIGS = [
   'packages/engine/tsconfig.browser.json',
   'packages/designer/tsconfig.json',
   'packages/designer/tsconfig.node.json',
+  'packages/designer/tsconfig.consumers.json',
   'packages/adapters/tsconfig.json',
   'packages/adapters/tsconfig.node.json',
   'demo/tsconfig.json',
