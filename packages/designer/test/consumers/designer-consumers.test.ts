@@ -337,6 +337,14 @@ test('a React 19 app (Vite): the wrapper renders, its events arrive, the flow ro
 });
 
 test('an app bundled by esbuild from node_modules (dist): renders, edits, its worker lays out', async () => {
+  const inputs = JSON.parse(readFileSync(join(app.dir, 'esbuild/inputs.json'), 'utf8')) as string[];
+  const designerFiles = inputs.filter((f) => f.includes('node_modules/@millrace/designer/'));
+  assert.ok(designerFiles.length > 10);
+  assert.deepEqual(
+    designerFiles.filter((f) => !f.includes('/@millrace/designer/dist/')),
+    [],
+    'the default conditions take the dist',
+  );
   const { page, problems } = await open('/esbuild/index.html');
   await cardsDrawn(page, 'flow-designer', 5);
   assert.ok(layoutWorkerAt(page, '/esbuild/assets/layout-worker.js'), 'the layout worker runs');
