@@ -15,8 +15,8 @@ import {
 import type { OperationId, RouteSpec } from '../api/route-table.ts';
 import { openApiDocument } from '../api/openapi.ts';
 import { httpError, toHttpError } from './http-error.ts';
-import { matchRoute } from './match-route.ts';
-import { isJsonContentType, parseJson, readBody } from './read-body.ts';
+import { checkBasePath, matchRoute, stripBasePath } from './match-route.ts';
+import { isJsonContentType, parseJson, takeBody } from './read-body.ts';
 import { receiveWebhook } from './receive-webhook.ts';
 import { streamRunEvents } from './run-event-stream.ts';
 import { checkBody, parseQuery, type QueryValues } from './validate-request.ts';
@@ -53,8 +53,23 @@ export interface HttpHandlerOptions {
   ) => MaybePromise<string | undefined>;
   readonly limits?: HttpHandlerLimits;
   /**
-   * The run store of a tenant, for the stored events of `GET /runs/:id/events` (the Engine API
-   * has no event read). Without it the stream carries live events only and cannot resume.
+   * Where the API is mounted when requests reach the handler with their full path, e.g. `/api`:
+   * Fastify (`request.raw`) and Hono (`c.env.incoming`) pass it on; Express's `app.use('/api', …)`
+   * strips it itself, so leave it out there. A path outside it answers 404. Default none.
+   */
+  readonly basePath?: string;
+  /**
+   * The run store of a tenant's engine (e.g. `(t) => store.forTenant(t)`): the stored events of
+   * `GET /runs/:id/events` (the Engine API has no event read), so streams resume; and where
+   * webhook deliveries are claimed (`createWebhookDedupe({ store })`), atomically with the
+   * store's `claimOnce`, so several servers on one database accept a delivery once.
+   */
+  readonly store?: (
+    tenant: string,
+  ) => MaybePromise<Pick<RunStore, 'readEvents' | 'getCache' | 'putCache' | 'claimOnce'>>;
+  /**
+   * The stored events only (when there is no `store` to give). Without either, the stream
+   * carries live events only and cannot resume.
    */
   readonly events?: (tenant: string) => MaybePromise<Pick<RunStore, 'readEvents'>>;
   /** The host actions of a tenant's engine, for `POST /validate`. */
@@ -62,8 +77,13 @@ export interface HttpHandlerOptions {
   readonly webhooks?: {
     /** The secrets the tenant's engine has (resolves triggers' `$<secrets.NAME>`). */
     readonly secrets?: (tenant: string) => NonNullable<VerifyWebhookOptions['secrets']>;
-    /** Accepted deliveries (e.g. createWebhookDedupe({ store })); in memory per tenant by default. */
+    /**
+     * Accepted deliveries. Default: claimed in `store` (shared by every process on it, for
+     * `ttlMs`), else in memory per tenant (this process only).
+     */
     readonly dedupe?: (tenant: string) => WebhookDedupe;
+    /** How long an accepted delivery is remembered, ms (createWebhookDedupe's). Default 24 h. */
+    readonly ttlMs?: number;
     readonly toleranceMs?: number;
   };
   /** The receiver's clock for webhook timestamps (ms since the epoch). Default Date.now. */
@@ -72,7 +92,11 @@ export interface HttpHandlerOptions {
   readonly onError?: (error: unknown, req: IncomingMessage) => void;
 }
 
-/** A node:http request listener: also mounts in Express (`app.use('/api', handler)`), Fastify and Hono's node adapter. */
+/**
+ * A node:http request listener: also mounts in Express (`app.use('/api', handler)`), Fastify
+ * (`reply.hijack()`, `request.raw`, `reply.raw`) and Hono's node adapter (`c.env.incoming`,
+ * `c.env.outgoing`); README "Mount in Express / Fastify / Hono".
+ */
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 interface Call {
@@ -112,16 +136,26 @@ export function createHttpHandler(
   const bodyLimit = options.limits?.bodyBytes ?? DEFAULT_BODY_BYTES;
   const heartbeatMs = options.limits?.heartbeatMs ?? 15_000;
   const now = options.now ?? (() => Date.now());
+  const basePath = checkBasePath(options.basePath);
+  const storeOf = options.store;
+  const eventsOf = storeOf ?? options.events;
   const engineOf = (tenant: string): MaybePromise<Engine> =>
     typeof engine === 'function' ? engine(tenant) : engine;
+  const ttl = options.webhooks?.ttlMs === undefined ? {} : { ttlMs: options.webhooks.ttlMs };
   const dedupes = new Map<string, WebhookDedupe>();
   const dedupeOf =
     options.webhooks?.dedupe ??
-    ((tenant: string) => {
-      let d = dedupes.get(tenant);
-      if (!d) dedupes.set(tenant, (d = createWebhookDedupe()));
-      return d;
-    });
+    (storeOf
+      ? (tenant: string): WebhookDedupe => ({
+          // Nothing kept here: the store holds the claims (a fresh dedupe per call is free).
+          claim: async (key, at) =>
+            createWebhookDedupe({ store: await storeOf(tenant), ...ttl }).claim(key, at),
+        })
+      : (tenant: string): WebhookDedupe => {
+          let d = dedupes.get(tenant);
+          if (!d) dedupes.set(tenant, (d = createWebhookDedupe(ttl)));
+          return d;
+        });
   let document: string | undefined;
 
   const operations: Record<OperationId, (call: Call) => Promise<Answer>> = {
@@ -290,7 +324,7 @@ export function createHttpHandler(
     runEvents: async ({ req, res, engine, tenant, params }) => {
       await streamRunEvents(req, res, engine, params['id']!, {
         heartbeatMs,
-        ...(options.events ? { events: await options.events(tenant) } : {}),
+        ...(eventsOf ? { events: await eventsOf(tenant) } : {}),
       });
       return 'streamed';
     },
@@ -355,7 +389,12 @@ export function createHttpHandler(
         '/headers/content-type',
       );
     }
-    const raw = await readBody(req, bodyLimit);
+    const taken = await takeBody(req, bodyLimit, route.security === 'signature');
+    if (taken.raw === undefined) {
+      checkBody(taken.parsed, spec.schema);
+      return { raw: Buffer.alloc(0), body: taken.parsed };
+    }
+    const raw = taken.raw;
     if (raw.length === 0 && !spec.required) return { raw, body: undefined };
     const body = parseJson(raw);
     checkBody(body, spec.schema);
@@ -390,7 +429,9 @@ export function createHttpHandler(
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     try {
-      const match = matchRoute(req.method ?? 'GET', path);
+      const routed = stripBasePath(path, basePath);
+      const match =
+        routed === undefined ? { kind: 'none' as const } : matchRoute(req.method ?? 'GET', routed);
       if (match.kind === 'none') {
         throw httpError(
           'E_HTTP_NOT_FOUND',

@@ -1,3 +1,4 @@
+import { MillraceError } from '@millrace/engine';
 import { ROUTES, type HttpMethod, type RouteSpec } from '../api/route-table.ts';
 
 interface CompiledRoute {
@@ -44,4 +45,28 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
     return { kind: 'found', route, params };
   }
   return allow.length > 0 ? { kind: 'method', allow } : { kind: 'none' };
+}
+
+/**
+ * `basePath` as the handler uses it: `''` (none) or `/segment[/segment…]` without a trailing
+ * slash (one is dropped). E_INVALID_ARGUMENT for anything else: a base path is fixed config.
+ */
+export function checkBasePath(basePath: string | undefined): string {
+  if (basePath === undefined || basePath === '' || basePath === '/') return '';
+  const trimmed = basePath.endsWith('/') ? basePath.slice(0, -1) : basePath;
+  if (!/^(\/[^/?#\s]+)+$/.test(trimmed)) {
+    throw new MillraceError(
+      'E_INVALID_ARGUMENT',
+      `basePath is ${JSON.stringify(basePath)}; give the path the API is mounted at, starting with "/" (e.g. "/api"), without a query or "//".`,
+      { path: '/basePath' },
+    );
+  }
+  return trimmed;
+}
+
+/** The route path of `pathname` under `basePath` (`/api/runs` → `/runs`), or undefined outside it. */
+export function stripBasePath(pathname: string, basePath: string): string | undefined {
+  if (basePath === '') return pathname;
+  if (pathname === basePath) return '/';
+  return pathname.startsWith(`${basePath}/`) ? pathname.slice(basePath.length) : undefined;
 }

@@ -13,7 +13,7 @@ type WebhookTrigger = Parameters<typeof verifyWebhook>[0];
 export interface WebhookOptions {
   /** Resolves the triggers' `$<secrets.NAME>`: the same secrets the tenant's engine has. */
   readonly secrets?: (tenant: string) => NonNullable<VerifyWebhookOptions['secrets']>;
-  /** Remembers accepted deliveries (createWebhookDedupe({ store })); in memory per tenant by default. */
+  /** Remembers accepted deliveries: createWebhookDedupe({ store }) of the handler's `store`, else in memory. */
   readonly dedupe: (tenant: string) => WebhookDedupe;
   readonly toleranceMs?: number;
   /** The receiver's clock, ms since the epoch. */
