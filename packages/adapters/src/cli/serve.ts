@@ -92,7 +92,9 @@ export async function serve(args: string[], io: CliIo): Promise<number> {
       const value = header ? req.headers[header] : undefined;
       return typeof value === 'string' && value !== '' ? value : 'default';
     },
-    events: (tenant) => store.forTenant(tenant),
+    // Stored events for SSE, and webhook deliveries claimed in the database (claimOnce): every
+    // serve on it accepts a delivery once.
+    store: (tenant) => store.forTenant(tenant),
   });
   const site = values.static ?? (existsSync(DEMO) ? DEMO : undefined);
   // Tells the pages served (the demo) that the API is this server: they use it, not a local engine.
