@@ -11,7 +11,17 @@
 // vite) at exactly the versions, places and integrities the workspace installed. `npm ci
 // --offline` then takes every package from the cache by integrity.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,9 +37,38 @@ export function manifestOf(name) {
   return JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8'));
 }
 
-/** Builds every package whose dist is missing or older than its sources (tsc, ~5–15 s). */
+const LOCK = join(root, 'node_modules/.cache/millrace-build/lock');
+
+/**
+ * Builds every package whose dist is missing or older than its sources (tsc, then the package's
+ * build:extras; a few seconds when little changed). Test files run in parallel processes: a lock
+ * folder keeps two from building at once.
+ */
 export async function ensureBuilt() {
-  await buildPackages({ onlyStale: true, quiet: true });
+  mkdirSync(dirname(LOCK), { recursive: true });
+  const deadline = Date.now() + 5 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      // A lock older than any build is left over from a killed process.
+      if (Date.now() - statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs > 5 * 60_000) {
+        rmSync(LOCK, { recursive: true, force: true });
+      } else if (Date.now() > deadline) {
+        throw new Error(`${LOCK} has been held for 5 minutes: remove it if no build runs.`, {
+          cause: err,
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  try {
+    await buildPackages({ onlyStale: true, quiet: true });
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
 }
 
 function npm(args, options = {}) {
@@ -63,6 +102,71 @@ export function packContents(names = PACKAGES) {
     result[name] = { filename: entry.filename, files: entry.files.map((f) => f.path).sort() };
   }
   return result;
+}
+
+/** Every file under `dir`, as paths relative to it with `/`. */
+function filesUnder(dir, prefix = '') {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
+  );
+}
+
+/** The files an `exports` value points at, under every condition. */
+function exportTargets(value) {
+  if (typeof value === 'string') return [value];
+  if (value && typeof value === 'object') return Object.values(value).flatMap(exportTargets);
+  return [];
+}
+
+/** What may be in a tarball: the build, the sources its maps point into, and package data. */
+const ALLOWED =
+  /^(package\.json|README(\.md)?|LICENSE(\.md)?|dist\/.+\.(js|d\.ts|map|json)|src\/.+\.(ts|mjs)|schema\/[^/]+\.json|bin\/[^/]+\.mjs|openapi\.json)$/;
+const NEVER =
+  /(^|\/)(test|tests|bench|tmp|node_modules|__tests__)\/|\.(test|bench)\.|tsconfig|\.tsbuildinfo$/;
+
+/**
+ * Checks a package's tarball contents (from packContents) against what a consumer needs: every
+ * `exports`, `main`, `types`, `bin` and `sideEffects` target; for each module of src its `.js`,
+ * `.d.ts` and both maps; the sources the declaration maps point into; every dist file built. And
+ * nothing else: no tests, benchmarks, tsconfig, build info or temp files. Returns the problems,
+ * one sentence each (empty when the tarball is right).
+ */
+export function packProblems(name, files) {
+  const pkg = manifestOf(name);
+  const dir = join(root, 'packages', name);
+  const has = new Set(files);
+  const problems = [];
+  const need = (file, why) => {
+    const path = file.replace(/^\.\//, '');
+    if (!has.has(path)) problems.push(`${path} (${why}) is not in the tarball`);
+  };
+  for (const [entry, value] of Object.entries(pkg.exports ?? {})) {
+    for (const target of exportTargets(value)) need(target, `exports["${entry}"]`);
+  }
+  if (pkg.main) need(pkg.main, 'main');
+  if (pkg.types) need(pkg.types, 'types');
+  for (const [cmd, target] of Object.entries(pkg.bin ?? {})) need(target, `bin ${cmd}`);
+  if (Array.isArray(pkg.sideEffects)) for (const f of pkg.sideEffects) need(f, 'sideEffects');
+  for (const file of filesUnder(join(dir, 'dist'))) need(`dist/${file}`, 'built');
+  for (const file of files) {
+    if (!ALLOWED.test(file) || NEVER.test(file)) problems.push(`${file} should not be shipped`);
+    // Each module of src, compiled: the JS, its declarations and both maps.
+    const ts = /^src\/(.+)(?<!\.d)\.ts$/.exec(file);
+    if (ts) {
+      for (const ext of ['.js', '.js.map', '.d.ts', '.d.ts.map']) {
+        need(`dist/${ts[1]}${ext}`, `compiled from ${file}`);
+      }
+    }
+    if (/^dist\/.+\.d\.ts\.map$/.test(file)) {
+      const map = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+      for (const source of map.sources ?? []) {
+        const target = join(dirname(file), source);
+        need(target, `source of ${file}`);
+      }
+    }
+  }
+  return problems;
 }
 
 let packed;
@@ -281,6 +385,7 @@ export async function createConsumer({
       const res = spawnSync(cmd, args, {
         cwd: dir,
         encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
         ...options,
         // No inherited -C source / --import tsx: the consumer runs what it installed.
         env: { ...process.env, NODE_OPTIONS: '', ...options.env },

@@ -12,7 +12,10 @@ import { loadHostModule } from './load-host-module.ts';
 import { serveStatic } from './static-files.ts';
 import type { CliIo } from './main.ts';
 
-/** The demo's build (`npm run build`), served at `/` when present. */
+/**
+ * The demo's build (`npm run build` in the Millrace workspace), served at `/` when present; the
+ * same path from src/cli and dist/cli. An installed package has none: then only the API is served.
+ */
 const DEMO = fileURLToPath(new URL('../../../../dist/demo', import.meta.url));
 
 /**
@@ -112,7 +115,7 @@ export async function serve(args: string[], io: CliIo): Promise<number> {
   const address = server.address();
   const where = typeof address === 'object' && address ? `${values.host}:${address.port}` : '';
   io.stderr.write(
-    `millrace serve: http://${where}/ (${values.pg ? 'PostgreSQL' : `PGlite in ${values.data}`}${token ? ', bearer token required' : ''}${host ? `, ${host.actions.length} host actions from ${values.actions}` : ''}${site ? ', demo at /' : ''})\n`,
+    `millrace serve: http://${where}/ (${values.pg ? 'PostgreSQL' : `PGlite in ${values.data}`}${token ? ', bearer token required' : ''}${host ? `, ${host.actions.length} host actions from ${values.actions}` : ''}${site ? `, ${values.static ? site : 'the demo'} at /` : ', API only: no site at / (--static DIR serves one)'})\n`,
   );
   await (io.stopped ?? new Promise(() => undefined));
   io.stderr.write('millrace serve: stopping\n');

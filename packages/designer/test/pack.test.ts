@@ -1,0 +1,32 @@
+// The tarball `npm pack` makes of @millrace/designer holds exactly what a consumer needs (see
+// packProblems in scripts/consumers/pack.mjs): every exports target, dist with declarations and
+// maps, the sources the maps point into; no tests, benchmarks, tsconfig or temp files.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { ensureBuilt, packContents, packProblems } from '../../../scripts/consumers/pack.mjs';
+
+let files: string[];
+
+before(async () => {
+  await ensureBuilt();
+  files = packContents(['designer']).designer!.files;
+});
+
+test('the tarball holds every exports target, the built modules and their sources, and nothing else', () => {
+  assert.deepEqual(packProblems('designer', files), []);
+});
+
+test('a tarball missing an exports target is caught', () => {
+  const target = files.find((f) => f.startsWith('dist/') && f.endsWith('index.js'))!;
+  assert.match(
+    packProblems(
+      'designer',
+      files.filter((f) => f !== target),
+    ).join('\n'),
+    /exports/,
+  );
+  assert.match(
+    packProblems('designer', [...files, 'test/x.test.ts']).join('\n'),
+    /test\/x\.test\.ts should not be shipped/,
+  );
+});
