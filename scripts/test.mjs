@@ -1,17 +1,27 @@
 #!/usr/bin/env node
-// The one test command (`npm test`): typecheck, lint, Node tests, browser tests.
+// The one test command (`npm test`): typecheck, lint, the packages' build, Node tests, browser
+// tests. On a fresh machine it first gets Chromium (apt-get, as root) or says how, at once.
 // It runs every phase even after a failure, then prints one plain closing line,
 // `N passed, N failed`, over both test runners (a failed typecheck or lint counts as a failure).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { ensureChromium } from './chromium.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const only = (() => {
   const i = process.argv.indexOf('--only');
   return i === -1 ? undefined : process.argv[i + 1];
 })();
+// Node tests drive Chromium too (the designer's consumer projects): both phases need it.
+if (!only || only === 'node' || only === 'browser') {
+  const chromium = ensureChromium();
+  if (!chromium.ok) {
+    console.error(`npm test: ${chromium.message}`);
+    process.exit(1);
+  }
+}
 const tmp = mkdtempSync(join(tmpdir(), 'millrace-test-'));
 const results = [];
 let passed = 0;
@@ -85,6 +95,12 @@ if (!only || only === 'static') {
 }
 
 if (!only || only === 'node') {
+  // The pack and consumer tests install the packages' dist; what is fresh is not rebuilt.
+  phase('build packages', () => {
+    const ok = run('node', ['scripts/build-packages.mjs', '--stale']);
+    if (!ok) failed++;
+    return ok;
+  });
   phase('node tests', () => {
     const files = ['packages/engine', 'packages/adapters', 'packages/designer', 'demo']
       .flatMap((p) => findTests(join(root, p, 'test')))
