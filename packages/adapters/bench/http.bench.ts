@@ -1,6 +1,6 @@
 // HTTP load: autocannon starts runs of a 3-node flow (transform, host action, transform) through
 // createHttpHandler over loopback, the engine on an embedded PGlite store in a temp dir.
-//   node --import tsx packages/adapters/bench/http.bench.ts [seconds=10] [connections=10]
+//   node -C source --import tsx packages/adapters/bench/http.bench.ts [seconds=10] [connections=10]
 // Bounded: `seconds` (at most 60) and 200,000 requests, 127.0.0.1 only.
 import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -2,7 +2,7 @@
 // before the next starts): per node under 2 ms with IndexedDB in Chromium." The page
 // (indexeddb-browser/page.ts, bundled with esbuild) runs the flow on the IndexedDB store in
 // Debian's headless Chromium through playwright-core; each page load is a fresh profile on disk.
-//   node --import tsx packages/adapters/bench/indexeddb.bench.ts [--loads 3]
+//   node -C source --import tsx packages/adapters/bench/indexeddb.bench.ts [--loads 3]
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 // Benchmarks of the Postgres store (issue 11). Run:
-//   node --import tsx packages/adapters/bench/postgres.bench.ts [--runs 3] [--only seq,chain,parallel,scale]
+//   node -C source --import tsx packages/adapters/bench/postgres.bench.ts [--runs 3] [--only seq,chain,parallel,scale]
 // With MILLRACE_PG_URL set the server is measured too (`.ci/run` shows how to start one).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';

@@ -15,7 +15,7 @@ import { recordLayout } from '../src/core/recorded-layout.ts';
  * build, as a host ships it), serves it on 127.0.0.1, and opens it in Debian's Chromium through
  * playwright-core, one fresh browser context (no HTTP or code cache) per measured page load.
  *
- *   node --import tsx packages/designer/bench/designer.bench.ts [--runs 7] [--sizes 100,500,1000]
+ *   node -C source --import tsx packages/designer/bench/designer.bench.ts [--runs 7] [--sizes 100,500,1000]
  *        [--scenarios first,reopen,pan] [--warm-profile]
  *
  * Prints, per scenario and size, the median and range of the runs. `--warm-profile` reuses one

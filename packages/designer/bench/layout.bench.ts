@@ -14,7 +14,7 @@ import { median } from './median.ts';
  * alone, and the tuned set. Prints medians and the number of edge crossings of each picture,
  * so that an option that is fast because it draws worse shows up.
  *
- *   node --import tsx packages/designer/bench/layout.bench.ts [--runs 7] [--sizes 100,500,1000] [--options]
+ *   node -C source --import tsx packages/designer/bench/layout.bench.ts [--runs 7] [--sizes 100,500,1000] [--options]
  */
 
 const elk = new ELK();

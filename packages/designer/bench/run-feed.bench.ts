@@ -14,7 +14,7 @@ import { median } from './median.ts';
  * the timeline and the overlay the element draws from them. Streams come from real runs of a
  * forEach of N items on the engine (about 2 events per item).
  *
- *   node --import tsx packages/designer/bench/run-feed.bench.ts [--sizes 500,2000] [--runs 5]
+ *   node -C source --import tsx packages/designer/bench/run-feed.bench.ts [--sizes 500,2000] [--runs 5]
  */
 
 function arg(name: string, fallback: string): string {

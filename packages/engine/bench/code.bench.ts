@@ -1,6 +1,6 @@
 // Code node overhead (issue 10): a trivial script through createCodeRunner, in Node
 // (worker_threads) and, with --browser, in Chromium (a module Worker) through playwright-core.
-//   node --import tsx packages/engine/bench/code.bench.ts [--browser]
+//   node -C source --import tsx packages/engine/bench/code.bench.ts [--browser]
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCodeRunner } from '../src/code/index.ts';

@@ -1,7 +1,7 @@
 // Issue 10: "A flow started through connectEngine in a worker vs in-process: the worker adds
 // under 0.5 ms per run start." Chromium (playwright-core, /usr/bin/chromium): the page starts a
 // one-node flow in-process and through connectEngine in a module Worker, interleaved.
-//   node --import tsx packages/engine/bench/worker-bridge.bench.ts
+//   node -C source --import tsx packages/engine/bench/worker-bridge.bench.ts
 import { join } from 'node:path';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

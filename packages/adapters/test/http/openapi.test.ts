@@ -37,7 +37,7 @@ test('the checked-in packages/adapters/openapi.json is the generated document', 
   assert.equal(
     readFileSync(OPENAPI_FILE, 'utf8'),
     await openApiText(),
-    'packages/adapters/openapi.json is out of date: run `node --import tsx packages/adapters/src/http/server/write-openapi.ts` and commit it',
+    'packages/adapters/openapi.json is out of date: run `node -C source --import tsx packages/adapters/src/http/server/write-openapi.ts` and commit it',
   );
 });
 

@@ -1,6 +1,6 @@
 // Writes packages/adapters/openapi.json from the route table (formatted as Prettier would, so
 // the repository's format check passes):
-//   node --import tsx packages/adapters/src/http/server/write-openapi.ts
+//   node -C source --import tsx packages/adapters/src/http/server/write-openapi.ts
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openApiDocument } from '../api/openapi.ts';
