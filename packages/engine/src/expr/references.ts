@@ -1,6 +1,6 @@
 import { forEachChild, type AstNode, type Expression } from './ast.ts';
 import type { ExpressionError } from './expression-error.ts';
-import { parseTemplate } from './template.ts';
+import { parseTemplate } from './template-parse.ts';
 
 /**
  * What an expression reads: each access chain that starts at a free name, with the longest

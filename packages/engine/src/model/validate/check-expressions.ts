@@ -1,4 +1,4 @@
-import { templateReferences } from '../../expr/index.ts';
+import { templateReferences } from '../../expr/references.ts';
 import { pointerSegment } from '../diagnostic.ts';
 import { isObject, type IndexedContext } from './context.ts';
 import { ScopeResolver, enclosingLoops, type ExpressionScope } from './scopes.ts';
