@@ -1,4 +1,4 @@
-import type { FlowNode, Trigger } from '@millrace/engine';
+import type { FlowNode, Trigger } from '@millrace/engine/model';
 import type { LayoutPoint } from './layout-result.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { FLOW_FORMAT, type Edge, type FlowNode } from '@millrace/engine';
+import { FLOW_FORMAT, type Edge, type FlowNode } from '@millrace/engine/model';
 import { EditError, type EditResult, type FlowDocument, type InsertAt } from './flow-edit.ts';
 import { allNodeIds, edgesIn, graphsOf, locate, nestedIds, regionsOf } from './flow-graphs.ts';
 import { insertFragment, type EditContext, type Fragment } from './node-commands.ts';

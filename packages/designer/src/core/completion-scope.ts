@@ -8,7 +8,7 @@ import {
   type ActionCatalog,
   type CompletionScope,
   type RunView,
-} from '@millrace/engine';
+} from '@millrace/engine/model';
 
 /**
  * What an expression field of a node may refer to, for completion and preview: the nodes

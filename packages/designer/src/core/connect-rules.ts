@@ -4,7 +4,7 @@ import {
   portsOf,
   type ActionCatalog,
   type FlowNode,
-} from '@millrace/engine';
+} from '@millrace/engine/model';
 import {
   EditError,
   describeEdge,

@@ -1,4 +1,4 @@
-import type { ActionDescriptor, JsonSchema } from '@millrace/engine';
+import type { ActionDescriptor, JsonSchema } from '@millrace/engine/model';
 import type { FieldPath } from './schema-form.ts';
 
 /**

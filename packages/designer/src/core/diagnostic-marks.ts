@@ -1,4 +1,4 @@
-import { indexFlow, type Diagnostic, type Severity } from '@millrace/engine';
+import { indexFlow, type Diagnostic, type Severity } from '@millrace/engine/model';
 import { triggerLayoutId } from './layout-graph.ts';
 
 /**

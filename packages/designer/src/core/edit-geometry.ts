@@ -1,4 +1,4 @@
-import type { ActionCatalog } from '@millrace/engine';
+import type { ActionCatalog } from '@millrace/engine/model';
 import { outputPortsOf } from './connect-rules.ts';
 import type { EdgeRef, FlowDocument, InsertAt } from './flow-edit.ts';
 import { edgesIn, locate } from './flow-graphs.ts';

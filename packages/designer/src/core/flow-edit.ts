@@ -1,5 +1,5 @@
 import { Immer, enablePatches, type Draft, type Patch } from 'immer';
-import type { Edge, FlowDefinition, FlowNode, Trigger } from '@millrace/engine';
+import type { Edge, FlowDefinition, FlowNode, Trigger } from '@millrace/engine/model';
 
 /**
  * The shape every editing command shares (DESIGN.md §7): a pure function over the flow

@@ -1,5 +1,5 @@
 import { isDraft, original } from 'immer';
-import { isContainer, type Edge, type FlowNode } from '@millrace/engine';
+import { isContainer, type Edge, type FlowNode } from '@millrace/engine/model';
 import { EditError, type MutableGraph } from './flow-edit.ts';
 
 /**

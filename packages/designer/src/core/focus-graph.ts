@@ -1,5 +1,5 @@
-import type { FlowDefinition } from '@millrace/engine';
-import { indexFlow, adjacencyOf } from '@millrace/engine';
+import type { FlowDefinition } from '@millrace/engine/model';
+import { indexFlow, adjacencyOf } from '@millrace/engine/model';
 import type { LayoutResult } from './layout-result.ts';
 
 export type FocusDirection = 'up' | 'down' | 'left' | 'right';

@@ -1,4 +1,4 @@
-import type { RunView } from '@millrace/engine';
+import type { RunView } from '@millrace/engine/model';
 import type { IterationChoice } from './run-overlay.ts';
 
 /**

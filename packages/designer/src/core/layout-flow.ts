@@ -1,5 +1,5 @@
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
-import { indexFlow, type ActionCatalog, type FlowDefinition } from '@millrace/engine';
+import { indexFlow, type ActionCatalog, type FlowDefinition } from '@millrace/engine/model';
 import type { LayoutCache } from './layout-cache.ts';
 import { layoutKey } from './layout-key.ts';
 import { buildLayoutGraph, type LayoutGraph, type LayoutGraphOptions } from './layout-graph.ts';

@@ -11,7 +11,7 @@ import {
   type FlowNode,
   type GraphInfo,
   type NodeInfo,
-} from '@millrace/engine';
+} from '@millrace/engine/model';
 import { LAYOUT_OPTIONS, type ElkOptions } from './layout-options.ts';
 import { modelOrder } from './layout-order.ts';
 import {

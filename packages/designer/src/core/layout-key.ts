@@ -6,7 +6,7 @@ import {
   type ActionCatalog,
   type ActionDescriptor,
   type FlowIndex,
-} from '@millrace/engine';
+} from '@millrace/engine/model';
 import { LAYOUT_OPTIONS } from './layout-options.ts';
 import type { LayoutGraphOptions } from './layout-graph.ts';
 import { pinnedPosition } from './layout-graph.ts';

@@ -1,4 +1,4 @@
-import { adjacencyOf, type GraphInfo, type NodeInfo } from '@millrace/engine';
+import { adjacencyOf, type GraphInfo, type NodeInfo } from '@millrace/engine/model';
 
 /**
  * The nodes of a graph in the order ELK should see them: depth-first from the roots, following

@@ -6,7 +6,7 @@ import {
   type JsonValue,
   type Trigger,
   type TriggerKind,
-} from '@millrace/engine';
+} from '@millrace/engine/model';
 
 /**
  * New nodes and triggers as the palette adds them: a fresh id derived from the type, the

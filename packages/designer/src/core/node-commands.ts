@@ -1,5 +1,5 @@
 import { current, isDraft } from 'immer';
-import type { ActionCatalog, Edge, FlowNode, Trigger } from '@millrace/engine';
+import type { ActionCatalog, Edge, FlowNode, Trigger } from '@millrace/engine/model';
 import { assertConnectable, outputPortsOf } from './connect-rules.ts';
 import {
   EditError,

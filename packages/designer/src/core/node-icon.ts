@@ -1,4 +1,4 @@
-import type { ActionDescriptor, TriggerKind } from '@millrace/engine';
+import type { ActionDescriptor, TriggerKind } from '@millrace/engine/model';
 import { isGlyphName, type GlyphName } from './node-glyphs.ts';
 
 /**

@@ -9,7 +9,7 @@ import {
   type JsonSchema,
   type Trigger,
   type TriggerKind,
-} from '@millrace/engine';
+} from '@millrace/engine/model';
 
 /**
  * The per-node settings (the options every node may carry, `NodeBase` in the engine's

@@ -1,4 +1,4 @@
-import { isContainer, portsOf, type ActionDescriptor, type FlowNode } from '@millrace/engine';
+import { isContainer, portsOf, type ActionDescriptor, type FlowNode } from '@millrace/engine/model';
 
 /**
  * The geometry of every card the canvas draws, derived from a few constants so that the layout

@@ -1,4 +1,9 @@
-import { indexFlow, topologicalOrder, type FlowDefinition, type GraphInfo } from '@millrace/engine';
+import {
+  indexFlow,
+  topologicalOrder,
+  type FlowDefinition,
+  type GraphInfo,
+} from '@millrace/engine/model';
 
 /** One row of the outline (`role="tree"`) that lists a flow for screen-reader users. */
 export interface OutlineItem {

@@ -4,7 +4,7 @@ import {
   type ActionCatalog,
   type ActionDescriptor,
   type TriggerKind,
-} from '@millrace/engine';
+} from '@millrace/engine/model';
 
 /**
  * What the palette offers: triggers, the built-in control-flow kinds, the built-in actions and

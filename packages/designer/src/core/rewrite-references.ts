@@ -1,4 +1,4 @@
-import { templateReferences } from '@millrace/engine';
+import { templateReferences } from '@millrace/engine/model';
 
 /**
  * Rewrites `$<nodes.old...>` references to `$<nodes.new...>` inside any JSON value (a node's

@@ -6,7 +6,7 @@ import {
   type RunEvent,
   type RunState,
   type RunView,
-} from '@millrace/engine';
+} from '@millrace/engine/model';
 import { TimelineBuilder, timelineOfView, type Timeline } from './run-timeline.ts';
 
 /** What `<flow-designer>.run` accepts: a run view, or the run's event stream (recorded or live). */

@@ -4,7 +4,7 @@ import {
   type NodeView,
   type RunEvent,
   type RunView,
-} from '@millrace/engine';
+} from '@millrace/engine/model';
 
 /** What the canvas shows on one node for a run. */
 export interface NodeOverlay {

@@ -1,4 +1,4 @@
-import type { NodeStatus, RunEvent, RunView, SuspensionKind } from '@millrace/engine';
+import type { NodeStatus, RunEvent, RunView, SuspensionKind } from '@millrace/engine/model';
 import { loopSegments } from './iteration-choice.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { JsonSchema, JsonValue } from '@millrace/engine';
+import type { JsonSchema, JsonValue } from '@millrace/engine/model';
 import {
   asRecord,
   inferType,

@@ -1,4 +1,4 @@
-import { pointer, type Diagnostic, type JsonSchema, type JsonValue } from '@millrace/engine';
+import { pointer, type Diagnostic, type JsonSchema, type JsonValue } from '@millrace/engine/model';
 import {
   asObject,
   asRecord,

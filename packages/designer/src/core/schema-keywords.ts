@@ -1,4 +1,4 @@
-import type { JsonSchema, JsonValue } from '@millrace/engine';
+import type { JsonSchema, JsonValue } from '@millrace/engine/model';
 
 /**
  * The JSON Schema keywords the form model reads: `$ref` / `allOf` resolution, `type`,

@@ -7,7 +7,7 @@ import {
   type Diagnostic,
   type FlowNode,
   type Trigger,
-} from '@millrace/engine';
+} from '@millrace/engine/model';
 import type { LayoutEdge, LayoutNode, LayoutResult } from '../core/layout-result.ts';
 import { EDGE_LABEL_PADDING_X, PORT_RADIUS } from '../core/node-size.ts';
 import {

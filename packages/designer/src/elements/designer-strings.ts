@@ -1,4 +1,4 @@
-import type { SuspensionKind } from '@millrace/engine';
+import type { SuspensionKind } from '@millrace/engine/model';
 import type { AttemptOutcome, TimelineSegmentKind } from '../core/run-timeline.ts';
 import { formatClockIntl, formatDurationIntl, formatTickIntl } from '../core/time-format.ts';
 import type { TimelineRowText, TimelineSegmentText } from './run-timeline-view.ts';

@@ -1,5 +1,5 @@
 import { nothing, svg, type ReactiveController, type ReactiveControllerHost } from 'lit';
-import type { ActionCatalog } from '@millrace/engine';
+import type { ActionCatalog } from '@millrace/engine/model';
 import type { EdgeRef, FlowDocument, InsertAt } from '../core/flow-edit.ts';
 import { canConnect } from '../core/connect-rules.ts';
 import { cardAt, dropTargetAt, nodesInRect } from '../core/edit-geometry.ts';

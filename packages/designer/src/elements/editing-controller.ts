@@ -1,5 +1,5 @@
 import { html, nothing, svg, type ReactiveController, type ReactiveControllerHost } from 'lit';
-import type { ActionCatalog, FlowNode, Trigger } from '@millrace/engine';
+import type { ActionCatalog, FlowNode, Trigger } from '@millrace/engine/model';
 import {
   createFlowEditor,
   type FlowChangeDetail,

@@ -1,4 +1,4 @@
-import type { Diagnostic, NodeView } from '@millrace/engine';
+import type { Diagnostic, NodeView } from '@millrace/engine/model';
 import type { FlowChangeDetail } from '../core/flow-editor.ts';
 import type { EditError } from '../core/flow-edit.ts';
 import type { FlowDesignerBase } from './flow-designer.ts';

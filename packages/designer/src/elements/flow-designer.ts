@@ -6,7 +6,7 @@ import type {
   FlowDefinition,
   FlowNode,
   Trigger,
-} from '@millrace/engine';
+} from '@millrace/engine/model';
 import { designerStyles } from '../styles/designer-styles.ts';
 import { toolIconStyles } from './tool-icons.ts';
 import type { LayoutResult } from '../core/layout-result.ts';

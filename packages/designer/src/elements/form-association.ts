@@ -1,4 +1,4 @@
-import type { Diagnostic } from '@millrace/engine';
+import type { Diagnostic } from '@millrace/engine/model';
 
 /** What the form association reads from the designer element. */
 export interface FormHost {

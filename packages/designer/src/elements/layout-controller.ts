@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveElement } from 'lit';
-import type { ActionCatalog } from '@millrace/engine';
+import type { ActionCatalog } from '@millrace/engine/model';
 import type { LayoutResult } from '../core/layout-result.ts';
 import { createLayoutEngine, type LayoutEngine } from '../layout/layout-client.ts';
 import { isLayoutStale } from '../layout/layout-errors.ts';

@@ -1,5 +1,5 @@
 import { nothing, svg, type SVGTemplateResult, type TemplateResult } from 'lit';
-import type { FlowNode, Trigger } from '@millrace/engine';
+import type { FlowNode, Trigger } from '@millrace/engine/model';
 import type { LayoutNode, LayoutPorts } from '../core/layout-result.ts';
 import {
   CARD_PADDING_X,

@@ -1,5 +1,5 @@
 import { render } from 'lit';
-import type { FlowDefinition } from '@millrace/engine';
+import type { FlowDefinition } from '@millrace/engine/model';
 import type { NodeOverlay } from '../core/run-overlay.ts';
 import type { DesignerStrings } from './designer-strings.ts';
 import { renderOutline } from './outline-view.ts';

@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { FlowDefinition } from '@millrace/engine';
+import type { FlowDefinition } from '@millrace/engine/model';
 import { outlineOf, type OutlineItem } from '../core/outline.ts';
 import type { NodeOverlay } from '../core/run-overlay.ts';
 import type { DesignerStrings } from './designer-strings.ts';

@@ -5,7 +5,7 @@ import {
   type Diagnostic,
   type FlowDefinition,
   type RunView,
-} from '@millrace/engine';
+} from '@millrace/engine/model';
 import type { EditTarget } from '../core/flow-edit.ts';
 import { locate } from '../core/flow-graphs.ts';
 import { completionScopeFor, previewScopeOf } from '../core/completion-scope.ts';

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { RunView } from '@millrace/engine';
+import type { RunView } from '@millrace/engine/model';
 import { indexFlow } from '../core/canvas-geometry.ts';
 import { overlayOf, type IterationChoice, type NodeOverlay } from '../core/run-overlay.ts';
 import { createRunFeed, type RunInput } from '../core/run-feed.ts';

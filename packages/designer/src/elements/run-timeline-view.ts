@@ -1,6 +1,6 @@
 import { html, nothing, render, svg, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { NodeStatus, SuspensionKind } from '@millrace/engine';
+import type { NodeStatus, SuspensionKind } from '@millrace/engine/model';
 import type {
   AttemptOutcome,
   Timeline,

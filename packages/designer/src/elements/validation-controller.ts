@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { validateFlow, type ActionCatalog, type Diagnostic } from '@millrace/engine';
+import { validateFlow, type ActionCatalog, type Diagnostic } from '@millrace/engine/model';
 
 /** What the validation needs of its designer. */
 export interface ValidationHost {

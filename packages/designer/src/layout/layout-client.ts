@@ -5,7 +5,7 @@ import {
   type ActionCatalog,
   type FlowDefinition,
   type FlowIndex,
-} from '@millrace/engine';
+} from '@millrace/engine/model';
 import { buildLayoutGraph } from '../core/layout-graph.ts';
 import { layoutKey } from '../core/layout-key.ts';
 import { createLayoutCache, type LayoutCache } from '../core/layout-cache.ts';
