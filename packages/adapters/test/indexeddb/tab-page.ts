@@ -2,7 +2,7 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { createEngine, type FlowDefinition } from '@millrace/engine';
 import { createIndexedDbStore } from '@millrace/adapters/indexeddb';
 
-// One tab of the two-tabs test (two-tabs-page.html): its own engine over the shared database,
+// One tab of the tabs test (tab-page.html): its own engine over the shared database,
 // driven by the test through the eval-in-tab command (scripts/wtr-tabs.mjs).
 
 /** A side effect of the `effect` action: written before it works and after, by tab. */
