@@ -182,17 +182,13 @@ export class FlowPalette extends LitElement {
   }
 
   private pick(item: PaletteItem): void {
-    this.dispatchEvent(
-      new CustomEvent('palette-pick', { bubbles: true, composed: true, detail: { item } }),
-    );
+    this.dispatchEvent(new CustomEvent('palette-pick', { detail: { item } }));
   }
 
   private drag(item: PaletteItem, e: PointerEvent): void {
     if (e.pointerType === 'mouse' && e.button !== 0) return;
     this.dispatchEvent(
       new CustomEvent('palette-drag-start', {
-        bubbles: true,
-        composed: true,
         detail: { item, pointerId: e.pointerId, clientX: e.clientX, clientY: e.clientY },
       }),
     );
@@ -204,7 +200,7 @@ export class FlowPalette extends LitElement {
     if (e.key === 'Escape') {
       e.preventDefault();
       e.stopPropagation();
-      this.dispatchEvent(new CustomEvent('palette-close', { bubbles: true, composed: true }));
+      this.dispatchEvent(new CustomEvent('palette-close'));
       return;
     }
     const move = (i: number): void => {
@@ -267,7 +263,7 @@ export class FlowPalette extends LitElement {
           part="palette-close"
           aria-label=${t.paletteClose}
           title=${t.paletteClose}
-          @click=${() => this.dispatchEvent(new CustomEvent('palette-close', { bubbles: true, composed: true }))}
+          @click=${() => this.dispatchEvent(new CustomEvent('palette-close'))}
         >
           ${CLOSE_ICON}
         </button>

@@ -159,7 +159,7 @@ const BUILTINS = catalogMap(BUILTIN_ACTIONS);
  * `/triggers/0`), `completionScope` / `previewScope` (passed to the expression fields),
  * `readonly`, `strings` (any of `PropertyPanelStrings`), `theme`, `renderers`.
  *
- * Events (bubbling, composed): `property-edit` (`PropertyEditDetail`), `property-commit`
+ * Events (on the element only: they stay inside the designer): `property-edit` (`PropertyEditDetail`), `property-commit`
  * (`{ path }`, when a field loses focus: the end of a typing burst), `panel-close` (the close
  * button or Escape).
  *
@@ -376,8 +376,6 @@ export class PropertyPanel extends LitElement {
     this.dispatchEvent(
       new CustomEvent<PropertyEditDetail>('property-edit', {
         detail: { path, value, coalesce },
-        bubbles: true,
-        composed: true,
       }),
     );
   }
@@ -387,14 +385,12 @@ export class PropertyPanel extends LitElement {
     this.dispatchEvent(
       new CustomEvent<PropertyCommitDetail>('property-commit', {
         detail: { path },
-        bubbles: true,
-        composed: true,
       }),
     );
   }
 
   private close(): void {
-    this.dispatchEvent(new CustomEvent('panel-close', { bubbles: true, composed: true }));
+    this.dispatchEvent(new CustomEvent('panel-close'));
   }
 
   private onKeydown(e: KeyboardEvent): void {
