@@ -34,15 +34,21 @@ function newest(dir) {
 
 const buildInfo = (name) => join(root, 'node_modules/.cache/millrace-build', `${name}.tsbuildinfo`);
 
-/** Whether `packages/<name>/dist` exists and was built after every change to its `src`. */
+/**
+ * Whether `packages/<name>/dist` exists and was built after every change to what it is made
+ * from: `src/`, the package's `scripts/` (build extras) and its top-level files (package.json,
+ * tsconfig.build.json, tool configs).
+ */
 export function isBuilt(name) {
+  const dir = join(root, 'packages', name);
   const stamp = buildInfo(name); // touched after each successful build
-  const config = join(root, 'packages', name, 'tsconfig.build.json');
-  if (!existsSync(join(root, 'packages', name, 'dist', 'index.js')) || !existsSync(stamp)) {
-    return false;
+  if (!existsSync(join(dir, 'dist', 'index.js')) || !existsSync(stamp)) return false;
+  const inputs = [join(dir, 'src'), join(dir, 'scripts')].filter((d) => existsSync(d));
+  let latest = Math.max(...inputs.map((d) => newest(d)));
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isFile()) latest = Math.max(latest, statSync(join(dir, entry.name)).mtimeMs);
   }
-  const built = statSync(stamp).mtimeMs;
-  return built >= newest(join(root, 'packages', name, 'src')) && built >= statSync(config).mtimeMs;
+  return statSync(stamp).mtimeMs >= latest;
 }
 
 /** Removes what dist still holds of deleted sources (x.js, x.d.ts and maps without src/x.ts). */
