@@ -16,7 +16,11 @@ export function packContents(
 ): Record<string, { readonly filename: string; readonly files: string[] }>;
 
 /** What is wrong with a package's tarball contents, one sentence each; empty when right. */
-export function packProblems(name: string, files: readonly string[]): string[];
+export function packProblems(
+  name: string,
+  files: readonly string[],
+  pkg?: Record<string, unknown>,
+): string[];
 
 /** Builds what is stale and packs every package once per process into a temp folder. */
 export function packPackages(): Promise<{

@@ -129,11 +129,12 @@ const NEVER =
  * Checks a package's tarball contents (from packContents) against what a consumer needs: every
  * `exports`, `main`, `types`, `bin` and `sideEffects` target; for each module of src its `.js`,
  * `.d.ts` and both maps; the sources the declaration maps point into; every dist file built. And
- * nothing else: no tests, benchmarks, tsconfig, build info or temp files. Returns the problems,
+ * nothing else: no tests, benchmarks, tsconfig, build info or temp files. Each `exports` entry of
+ * a source is `{ source, types, import }` with its dist files. `pkg` is the package.json to check
+ * (the package's own by default). Returns the problems,
  * one sentence each (empty when the tarball is right).
  */
-export function packProblems(name, files) {
-  const pkg = manifestOf(name);
+export function packProblems(name, files, pkg = manifestOf(name)) {
   const dir = join(root, 'packages', name);
   const has = new Set(files);
   const problems = [];
@@ -143,6 +144,15 @@ export function packProblems(name, files) {
   };
   for (const [entry, value] of Object.entries(pkg.exports ?? {})) {
     for (const target of exportTargets(value)) need(target, `exports["${entry}"]`);
+    // Sources only for the workspace: a consumer's tools must get dist (types, then import).
+    const source = typeof value === 'string' ? value : value?.source;
+    if (typeof source === 'string' && source.startsWith('./src/')) {
+      const base = source.replace(/^\.\/src\//, './dist/').replace(/\.ts$/, '');
+      const want = { source, types: `${base}.d.ts`, import: `${base}.js` };
+      if (JSON.stringify(value) !== JSON.stringify(want)) {
+        problems.push(`exports["${entry}"] should be ${JSON.stringify(want)}`);
+      }
+    }
   }
   if (pkg.main) need(pkg.main, 'main');
   if (pkg.types) need(pkg.types, 'types');

@@ -3,7 +3,12 @@
 // maps, the sources the maps point into; no tests, benchmarks, tsconfig or temp files.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureBuilt, packContents, packProblems } from '../../../scripts/consumers/pack.mjs';
+import {
+  ensureBuilt,
+  manifestOf,
+  packContents,
+  packProblems,
+} from '../../../scripts/consumers/pack.mjs';
 
 let files: string[];
 
@@ -28,5 +33,14 @@ test('a tarball missing an exports target is caught', () => {
   assert.match(
     packProblems('engine', [...files, 'test/x.test.ts']).join('\n'),
     /test\/x\.test\.ts should not be shipped/,
+  );
+});
+
+test('an exports entry that hands consumers the TypeScript source is caught', () => {
+  const pkg = manifestOf('engine');
+  const exports = { ...(pkg.exports as object), '.': './src/index.ts' };
+  assert.match(
+    packProblems('engine', files, { ...pkg, exports }).join('\n'),
+    /exports\["\."\] should be \{"source":"\.\/src\/index\.ts","types":"\.\/dist\/index\.d\.ts","import":"\.\/dist\/index\.js"\}/,
   );
 });
