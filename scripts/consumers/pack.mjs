@@ -182,13 +182,15 @@ export function packProblems(name, files, pkg = manifestOf(name)) {
 let packed;
 
 /**
- * Builds what is stale, then packs every package once per process into a temp folder.
+ * Builds what is stale, then packs every package once per process into a temp folder (removed
+ * when the process exits).
  * Resolves to `{ dir, tarballs: { engine: '/tmp/.../millrace-engine-0.1.0.tgz', ... } }`.
  */
 export function packPackages() {
   packed ??= (async () => {
     await ensureBuilt();
     const dir = mkdtempSync(join(tmpdir(), 'millrace-packs-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     const out = npm([
       'pack',
       '--json',
