@@ -146,6 +146,16 @@ test('the installed packages hold dist only and no TypeScript is loaded', () => 
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /node_modules\/@millrace\/engine\/dist\/index\.js /);
   assert.match(r.stdout, /node_modules\/@millrace\/adapters\/dist\/postgres\/index\.js/);
+  // The checked-in OpenAPI document ships beside dist, where dist's code looks for it.
+  const openapi = app.exec('node', [
+    '--input-type=module',
+    '-e',
+    `const { OPENAPI_FILE } = await import('./node_modules/@millrace/adapters/dist/http/server/write-openapi.js');
+     const { existsSync } = await import('node:fs');
+     console.log(OPENAPI_FILE, existsSync(OPENAPI_FILE));`,
+  ]);
+  assert.equal(openapi.status, 0, openapi.stderr);
+  assert.match(openapi.stdout, /node_modules\/@millrace\/adapters\/openapi\.json true/);
 });
 
 test('plain node imports every entry the two packages export', () => {
