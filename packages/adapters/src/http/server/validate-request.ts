@@ -9,19 +9,20 @@ import { querySchema } from '../api/openapi.ts';
 // schemas: no code generation, no eval.
 const validators = new Map<string, Validator>();
 
-function validatorFor(schema: Schema): Validator {
+/**
+ * The validator of a schema, rooted beside the components so `#/components/schemas/X` refs
+ * resolve; built once per schema (keyed by the schema's own text, not the components': that
+ * key is made on every request).
+ */
+function validatorFor(schema: Readonly<Record<string, unknown>>): Validator {
   const key = JSON.stringify(schema);
   let v = validators.get(key);
   if (!v) {
-    v = new Validator(schema, '2020-12', false);
+    const root = { ...schema, components: { schemas: SCHEMAS } } as unknown as Schema;
+    v = new Validator(root, '2020-12', false);
     validators.set(key, v);
   }
   return v;
-}
-
-/** A root schema holding the components, so `#/components/schemas/X` refs resolve. */
-function rooted(schema: Readonly<Record<string, unknown>>): Schema {
-  return { ...schema, components: { schemas: SCHEMAS } } as unknown as Schema;
 }
 
 /** The problems of `value` against a schema: `{ pointer, message }`, deepest first. */
@@ -29,7 +30,7 @@ export function schemaProblems(
   value: unknown,
   schema: Readonly<Record<string, unknown>>,
 ): { pointer: string; message: string }[] {
-  const result = validatorFor(rooted(schema)).validate(value);
+  const result = validatorFor(schema).validate(value);
   if (result.valid) return [];
   return result.errors
     .map((e) => ({ pointer: e.instanceLocation.replace(/^#/, ''), message: e.error }))
