@@ -142,14 +142,8 @@ async function drain(
 ): Promise<void> {
   const deadline = Date.now() + graceMs;
   for (;;) {
-    const { rows } = await store.client
-      .query<{ n: number }>(
-        // A lease whose release failed lapses by itself: only live ones are waited for.
-        'select count(*)::int as n from millrace_leases where owner = $1 and expires_at > $2',
-        [owner, Date.now()],
-      )
-      .catch(() => ({ rows: [{ n: 0 }] })); // the database is gone: nothing to wait for
-    const held = rows[0]?.n ?? 0;
+    // A lease whose release failed lapses by itself: only live ones are waited for.
+    const held = await store.countLeases(owner, Date.now()).catch(() => 0); // the database is gone: nothing to wait for
     if (held === 0) return;
     if (Date.now() >= deadline) {
       io.stderr.write(

@@ -17,6 +17,7 @@ import {
   type StoredFlowState,
   type WaitingEntry,
   type WaitInfo,
+  memoryLeases,
 } from '@millrace/engine';
 import type { SqlClient } from './sql-client.ts';
 import { createGroupCommit } from './group-commit.ts';
@@ -29,6 +30,8 @@ export interface PostgresStore
   readonly tenant: string;
   /** The same database seen as another tenant's store. */
   forTenant(tenant: string): PostgresStore;
+  /** How many live leases `owner` holds at `now`, in every tenant (a graceful stop waits for them). */
+  countLeases(owner: string, now: number): Promise<number>;
   /** Closes the database connection (every tenant's view of it). */
   close(): Promise<void>;
 }
@@ -89,6 +92,23 @@ select count(*)::int as ok from ok`;
  * events and waiting index — so it is atomic, and two engines can never fork a run's log
  * (`E_STORE_CONFLICT`). Every row carries its tenant; this store reads and writes only its own.
  */
+/**
+ * PGlite's run leases, kept in this process: a PGlite data directory is locked to the one
+ * process that opened it (E_STORE_LOCKED), so only engines in this process can share its runs,
+ * and a lease in memory guards them as well as a row would — without two statements (claim,
+ * release) on PGlite's single connection for every run. One table per database and tenant,
+ * shared by every view of it (forTenant); lost with the process, as a lapsed lease would be.
+ */
+const pgliteLeases = new WeakMap<SqlClient, Map<string, ReturnType<typeof memoryLeases>>>();
+
+function inProcessLeases(client: SqlClient, tenant: string): ReturnType<typeof memoryLeases> {
+  let tenants = pgliteLeases.get(client);
+  if (!tenants) pgliteLeases.set(client, (tenants = new Map()));
+  let leases = tenants.get(tenant);
+  if (!leases) tenants.set(tenant, (leases = memoryLeases()));
+  return leases;
+}
+
 export function createPostgresStore(
   client: SqlClient,
   options: { readonly tenant?: string } = {},
@@ -101,6 +121,8 @@ export function createPostgresStore(
       ? createGroupCommit(client, APPEND, { lanes: client.lanes, maxBatch: 32 })
       : async (params: readonly unknown[]) =>
           (await q<{ ok: number }>(APPEND, params)).rows[0]?.ok ?? 0;
+
+  const local = client.kind === 'pglite' ? inProcessLeases(client, tenant) : undefined;
 
   const store: PostgresStore = {
     client,
@@ -370,6 +392,7 @@ export function createPostgresStore(
       return rows.map((r) => ({ ...r.wait, runId: r.run_id, flowId: r.flow_id }));
     },
     async claimRun(runId, owner, now, until) {
+      if (local) return local.claimRun(runId, owner, now, until);
       // Free, lapsed or already the caller's: one upsert decides, whoever else claims at once.
       const { rows } = await q<{ owner: string }>(
         `insert into millrace_leases (tenant, run_id, owner, expires_at) values ($1, $2, $3, $5)
@@ -381,6 +404,7 @@ export function createPostgresStore(
       return rows.length === 1;
     },
     async renewRuns(owner, runIds, until) {
+      if (local) return local.renewRuns(owner, runIds, until);
       if (runIds.length === 0) return [];
       const { rows } = await q<{ run_id: string }>(
         `update millrace_leases set expires_at = $3
@@ -391,6 +415,25 @@ export function createPostgresStore(
       return runIds.filter((id) => kept.has(id));
     },
     async claimDue(owner, now, until, limit) {
+      if (local) {
+        // Due runs oldest first, leaving out those with a live lease here (as many more rows as
+        // there are leases, so `limit` free ones are found), claimed in memory.
+        const { rows } = await q<{ run_id: string }>(
+          `select run_id from millrace_runs
+            where tenant = $1
+              and (status in ('queued', 'running') or (status = 'waiting' and next_wake_at <= $2))
+            order by created_at, run_id limit $3`,
+          [tenant, now, limit + local.leases.size],
+        );
+        const claimed: string[] = [];
+        for (const { run_id: runId } of rows) {
+          if (claimed.length >= limit) break;
+          const held = local.leases.get(runId);
+          if (held && held.until > now) continue;
+          if (await local.claimRun(runId, owner, now, until)) claimed.push(runId);
+        }
+        return claimed;
+      }
       // Due runs without a live lease, locked with SKIP LOCKED so processes polling at the same
       // moment each take different runs instead of queueing on the same rows; the upsert's
       // condition still decides if a lease was renewed meanwhile.
@@ -417,11 +460,28 @@ export function createPostgresStore(
       return rows.map((r) => r.run_id);
     },
     async releaseRun(runId, owner) {
+      if (local) return local.releaseRun(runId, owner);
       await q('delete from millrace_leases where tenant = $1 and run_id = $2 and owner = $3', [
         tenant,
         runId,
         owner,
       ]);
+    },
+    async countLeases(owner, now) {
+      if (local) {
+        let n = 0;
+        for (const leases of pgliteLeases.get(client)?.values() ?? []) {
+          for (const lease of leases.leases.values()) {
+            if (lease.owner === owner && lease.until > now) n++;
+          }
+        }
+        return n;
+      }
+      const { rows } = await q<{ n: number }>(
+        'select count(*)::int as n from millrace_leases where owner = $1 and expires_at > $2',
+        [owner, now],
+      );
+      return rows[0]?.n ?? 0;
     },
 
     async getCache(key, now): Promise<CacheEntry | undefined> {
