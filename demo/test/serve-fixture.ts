@@ -23,6 +23,17 @@ export interface Serving {
 
 /** Starts serve with `--actions` the demo's module, PGlite in a temp dir, and `extra` flags. */
 export async function startServe(...extra: string[]): Promise<Serving> {
+  try {
+    return await spawnServe(extra);
+  } catch (error) {
+    // Once, in a CI run, the process ended at start-up with no output at all (a signal, not an
+    // exit code); a failure to start is reported, and tried once more, on a fresh directory.
+    process.stderr.write(`${(error as Error).message}\nstarting millrace serve once more\n`);
+    return spawnServe(extra);
+  }
+}
+
+async function spawnServe(extra: readonly string[]): Promise<Serving> {
   const data = mkdtempSync(join(tmpdir(), 'millrace-demo-serve-'));
   const child = spawn(
     process.execPath,
@@ -32,14 +43,18 @@ export async function startServe(...extra: string[]): Promise<Serving> {
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const ended = (): boolean => child.exitCode !== null || child.signalCode !== null;
   for (let i = 0; i < 3000 && !/http:\/\/[\d.]+:\d+\//.test(err); i++) {
-    if (child.exitCode !== null) break;
+    if (ended()) break;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   const base = /http:\/\/[\d.]+:\d+/.exec(err)?.[0];
   if (!base) {
+    const how = ended()
+      ? `it ended (exit code ${child.exitCode}, signal ${child.signalCode})`
+      : 'no address within 60 s';
     child.kill('SIGKILL');
-    throw new Error(`millrace serve did not start:\n${err}`);
+    throw new Error(`millrace serve did not start: ${how}; its stderr:\n${err}`);
   }
   return {
     base,
