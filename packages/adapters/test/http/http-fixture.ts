@@ -51,34 +51,50 @@ export interface Fixture {
 /** What one tenant's engine runs on: a FlowStore and RunStore in one (memory, Postgres). */
 export type RunStoreLike = NonNullable<NonNullable<Parameters<typeof createEngine>[0]>['store']>;
 
+/** Bearer `token-<tenant>` names the tenant; anything else is refused. */
+export const tokenAuth: NonNullable<HttpHandlerOptions['auth']> = (req) => {
+  const m = /^Bearer token-(\w+)$/.exec(req.headers.authorization ?? '');
+  return m ? { tenant: m[1]! } : false;
+};
+
+/** One engine per tenant, made on first use over `storeOf(tenant)`, with the `double` action. */
+export function tenantEngines(storeOf: (tenant: string) => RunStoreLike): {
+  engineOf(tenant: string): Engine;
+  close(): Promise<void>;
+} {
+  const engines = new Map<string, Engine>();
+  return {
+    engineOf(tenant) {
+      let engine = engines.get(tenant);
+      if (!engine) {
+        engine = createEngine({
+          store: storeOf(tenant),
+          secrets: { HOOK: SECRET },
+          actions: [
+            {
+              type: 'double',
+              title: 'Double',
+              run: (input) => ({ n: (input as { n: number }).n * 2 }),
+            },
+          ],
+        });
+        engines.set(tenant, engine);
+      }
+      return engine;
+    },
+    async close() {
+      for (const engine of engines.values()) await engine.close();
+    },
+  };
+}
+
 export async function startFixture(
   storeOf: (tenant: string) => RunStoreLike,
   extra: Partial<HttpHandlerOptions> = {},
 ): Promise<Fixture> {
-  const engines = new Map<string, Engine>();
-  const engineOf = (tenant: string): Engine => {
-    let engine = engines.get(tenant);
-    if (!engine) {
-      engine = createEngine({
-        store: storeOf(tenant),
-        secrets: { HOOK: SECRET },
-        actions: [
-          {
-            type: 'double',
-            title: 'Double',
-            run: (input) => ({ n: (input as { n: number }).n * 2 }),
-          },
-        ],
-      });
-      engines.set(tenant, engine);
-    }
-    return engine;
-  };
+  const { engineOf, close } = tenantEngines(storeOf);
   const handler = createHttpHandler(engineOf, {
-    auth: (req) => {
-      const m = /^Bearer token-(\w+)$/.exec(req.headers.authorization ?? '');
-      return m ? { tenant: m[1]! } : false;
-    },
+    auth: tokenAuth,
     tenantOf: (req, principal) =>
       (req.headers['x-tenant'] as string | undefined) ?? principal.tenant,
     events: (tenant) => storeOf(tenant),
@@ -97,7 +113,7 @@ export async function startFixture(
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const engine of engines.values()) await engine.close();
+      await close();
     },
   };
 }

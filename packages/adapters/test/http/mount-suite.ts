@@ -1,13 +1,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createEngine, createMemoryStore, signWebhook, type Engine } from '@millrace/engine';
+import { createMemoryStore, signWebhook, type Engine } from '@millrace/engine';
 import type { MemoryStore } from '@millrace/engine';
 import {
   createHttpHandler,
   type HttpHandler,
   type HttpHandlerOptions,
 } from '@millrace/adapters/http/server';
-import { APPROVAL, CHAIN, SECRET } from './http-fixture.ts';
+import { APPROVAL, CHAIN, SECRET, tenantEngines, tokenAuth } from './http-fixture.ts';
 
 // The handler mounted in a framework the way a user would, under a prefix; the same
 // behaviours are asked of every framework (mount-express, mount-fastify, mount-hono).
@@ -30,43 +30,20 @@ export interface Tenants {
 /** Engines over one memory store per tenant, and handlers in front of them. */
 export function tenants(): Tenants {
   const stores = new Map<string, MemoryStore>();
-  const engines = new Map<string, Engine>();
   const storeOf = (tenant: string): MemoryStore =>
     stores.get(tenant) ?? stores.set(tenant, createMemoryStore()).get(tenant)!;
-  const engineOf = (tenant: string): Engine => {
-    let engine = engines.get(tenant);
-    if (!engine) {
-      engine = createEngine({
-        store: storeOf(tenant),
-        secrets: { HOOK: SECRET },
-        actions: [
-          {
-            type: 'double',
-            title: 'Double',
-            run: (input) => ({ n: (input as { n: number }).n * 2 }),
-          },
-        ],
-      });
-      engines.set(tenant, engine);
-    }
-    return engine;
-  };
+  const { engineOf, close } = tenantEngines(storeOf);
   return {
     engineOf,
     make: (extra = {}) =>
       createHttpHandler(engineOf, {
-        auth: (req) => {
-          const m = /^Bearer token-(\w+)$/.exec(req.headers.authorization ?? '');
-          return m ? { tenant: m[1]! } : false;
-        },
+        auth: tokenAuth,
         store: storeOf,
         webhooks: { secrets: () => ({ HOOK: SECRET }) },
         limits: { bodyBytes: 64 * 1024, heartbeatMs: 50 },
         ...extra,
       }),
-    async close() {
-      for (const engine of engines.values()) await engine.close();
-    },
+    close,
   };
 }
 
