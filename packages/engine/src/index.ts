@@ -1,83 +1,8 @@
 // The public API of @millrace/engine. Anything not exported here is internal.
 
-// Errors
-export { ERROR_CODES, isErrorCode } from './errors/error-codes.ts';
-export type { ErrorCode, ErrorFamily } from './errors/error-codes.ts';
-export { MillraceError, isMillraceError } from './errors/millrace-error.ts';
-export type {
-  MillraceErrorData,
-  MillraceErrorOptions,
-  SourcePosition,
-} from './errors/millrace-error.ts';
-
-// The flow format
-export {
-  FLOW_FORMAT,
-  BUILTIN_NODE_TYPES,
-  CONTAINER_TYPES,
-  isContainer,
-  isLoop,
-} from './model/flow.ts';
-export type {
-  BuiltinActionNode,
-  BuiltinNodeType,
-  CacheSpec,
-  CodeNode,
-  CompensateSpec,
-  ContainerNode,
-  ContainerType,
-  ControlNode,
-  Edge,
-  EventTrigger,
-  Expression,
-  FlowDefinition,
-  FlowFormat,
-  FlowNode,
-  FlowUi,
-  ForEachNode,
-  GroupNode,
-  HostActionNode,
-  IfNode,
-  InputMapping,
-  JsonSchema,
-  JsonValue,
-  ManualTrigger,
-  NodeBase,
-  NodeUi,
-  RetryPolicy,
-  ScheduleTrigger,
-  SubGraph,
-  SwitchCase,
-  SwitchNode,
-  Trigger,
-  TriggerKind,
-  TryNode,
-  WebhookTrigger,
-  WhileNode,
-} from './model/flow.ts';
-export { BUILTIN_ACTIONS } from './model/builtin-actions.ts';
-export { catalogMap } from './model/catalog.ts';
-export type { ActionCatalog, ActionDescriptor } from './model/catalog.ts';
-export { DEFAULT_PORT, portsOf } from './model/ports.ts';
-export { DIAGNOSTIC_CODES, hasErrors, pointer, severityOf } from './model/diagnostic.ts';
-export type { Diagnostic, DiagnosticCode, Severity } from './model/diagnostic.ts';
-export { validateFlow } from './model/validate-flow.ts';
-export type { ValidateOptions } from './model/validate-flow.ts';
-export { EXPRESSION_ROOTS } from './model/validate/check-expressions.ts';
-export { FLOW_MIGRATIONS, migrateFlow } from './model/migrate-flow.ts';
-export type { FlowMigration, MigrateResult } from './model/migrate-flow.ts';
-export {
-  adjacencyOf,
-  downstreamOf,
-  findCycles,
-  indexFlow,
-  rootsOf,
-  scopeChain,
-  sinksOf,
-  topologicalOrder,
-  upstreamOf,
-} from './model/graph.ts';
-export type { Adjacency, EdgeInfo, FlowIndex, GraphInfo, NodeInfo, Region } from './model/graph.ts';
+// Errors, the flow format and its graph, validation, and (further down) run-state folding: the
+// model entry (@millrace/engine/model), which an editor can import alone.
+export * from './model/index.ts';
 
 // Expressions
 export {
@@ -166,38 +91,7 @@ export type {
   FlowScriptCalls,
 } from './actions/code.ts';
 export type { FetchLike } from './actions/http.ts';
-export {
-  applyEvent,
-  cloneState,
-  foldEvents,
-  reduce,
-  stateFromSnapshot,
-  stateToSnapshot,
-} from './runtime/run-state.ts';
-export type {
-  LogEntry,
-  NodeRecord,
-  NodeStatus,
-  RunState,
-  RunStateSnapshot,
-  RunStatus,
-  ScriptCallRecord,
-  TimerRecord,
-} from './runtime/run-state.ts';
 export { isTerminalEvent } from './runtime/events.ts';
-export type {
-  NewRunEvent,
-  NodeError,
-  NodeOverride,
-  ParentLink,
-  RunEvent,
-  RunEventType,
-  SuspensionKind,
-  TriggerInfo,
-  WaitInfo,
-} from './runtime/events.ts';
-export { toRunView } from './runtime/run-view.ts';
-export type { NodeView, RunView } from './runtime/run-view.ts';
 export { retryDelay } from './runtime/retry.ts';
 
 // Stores
