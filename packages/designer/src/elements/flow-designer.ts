@@ -424,8 +424,14 @@ export class FlowDesignerBase extends LitElement {
       .then(() => undefined);
   }
 
+  private merged: { readonly from: unknown; readonly text: DesignerStrings } | undefined;
+
+  /** The default strings under the host's `strings`; merged again only when `strings` changes. */
   private get text(): DesignerStrings {
-    return { ...DEFAULT_STRINGS, ...this.strings };
+    if (this.merged?.from !== this.strings) {
+      this.merged = { from: this.strings, text: { ...DEFAULT_STRINGS, ...this.strings } };
+    }
+    return this.merged.text;
   }
 
   /** The current pan/zoom transform. */

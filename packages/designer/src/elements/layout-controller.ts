@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveElement } from 'lit';
 import type { ActionCatalog } from '@millrace/engine/model';
 import type { LayoutResult } from '../core/layout-result.ts';
-import { createLayoutEngine, type LayoutEngine } from '../layout/layout-client.ts';
+import { createLayoutEngine, peekLayout, type LayoutEngine } from '../layout/layout-client.ts';
 import { isLayoutStale } from '../layout/layout-errors.ts';
 import type { ViewportController } from './viewport-controller.ts';
 
@@ -55,7 +55,14 @@ export class LayoutController implements ReactiveController {
    */
   request(): boolean {
     const flow = this.host.flow();
-    const known = flow && this.engine().peek?.(flow, this.host.catalog());
+    // Without a host engine, a known layout (the shared cache, or recorded in the flow) is drawn
+    // before the designer makes its engine: a flow opened with its layout starts no worker.
+    const hostEngine = this.host.engine();
+    const known =
+      flow &&
+      (hostEngine
+        ? hostEngine.peek?.(flow, this.host.catalog())
+        : peekLayout(flow, this.host.catalog()));
     this.pending = known ? this.draw(flow, known) : this.relayout();
     return !known && flow !== undefined;
   }

@@ -255,9 +255,31 @@ export function preloadLayout(
   }
 }
 
+/** The worker options `preloadLayoutWhenIdle` was given, for whoever starts the worker first. */
+let sharedOptions: Pick<LayoutEngineOptions, 'workerUrl' | 'workerFactory' | 'workers'> = {};
+
+/**
+ * `preloadLayout(options)` once the page is idle (at most 300 ms later); what
+ * `defineFlowDesigner()` calls. The worker's start-up (its script, ELK's compile, the warm-up
+ * rounds) takes a core for over a second: on a two-core device, started with the module, it
+ * competed with the first open of a flow that needs no layout (one that carries its recorded
+ * layout), ~15 ms of a ~55 ms first paint at 100 nodes. A designer that needs ELK sooner starts
+ * the worker then, with these options.
+ */
+export function preloadLayoutWhenIdle(
+  options: Pick<LayoutEngineOptions, 'workerUrl' | 'workerFactory' | 'workers'> = {},
+): void {
+  sharedOptions = options;
+  const start = (): void => void preloadLayout(options);
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(start, { timeout: 300 });
+  else setTimeout(start, 0);
+}
+
 /** The page's shared worker, started now if need be; throws what `new Worker` threw. */
-function startShared(options: LayoutEngineOptions): WarmingBackend {
+function startShared(given: LayoutEngineOptions): WarmingBackend {
   if (sharedBackend) return sharedBackend;
+  const options =
+    given.workerUrl !== undefined || given.workerFactory ? given : { ...sharedOptions, ...given };
   const backend = startPool(options, options.workers ?? defaultWorkerCount());
   sharedBackend = backend;
   // A worker that fails later (script 404, CSP) is dropped, so the next engine tries afresh.
@@ -301,6 +323,50 @@ function startWorker(options: LayoutEngineOptions): Worker {
     type: 'module',
     name: 'millrace-layout',
   });
+}
+
+// The key of the flow last asked about, until the end of the task: `peek()` then `layout()` of
+// one flow (the designer's update) compute it once; a flow changed in place later is keyed again.
+let lastKeyed: Keyed | undefined;
+
+function keyedFlow(flow: unknown, catalog: ActionCatalog | undefined): Keyed {
+  if (lastKeyed && lastKeyed.flow === flow && lastKeyed.catalog === catalog) return lastKeyed;
+  const index = indexFlow(flow);
+  // The key comes from the flow itself: a cached or recorded layout is drawn without building
+  // the ELK graph at all (core/layout-key.ts).
+  const entry: Keyed = { flow, catalog, index, key: layoutKey(flow, catalog, undefined, index) };
+  if (!lastKeyed) queueMicrotask(() => (lastKeyed = undefined));
+  lastKeyed = entry;
+  return entry;
+}
+
+/** The layout of a keyed flow when known without ELK: in `cache`, or recorded in the flow. */
+function knownLayout(cache: LayoutCache, { flow, key }: Keyed): LayoutResult | undefined {
+  const hit = cache.get(key);
+  if (hit) return hit;
+  // The flow carries its layout for this structure (`ui.layout`): drawn without ELK.
+  const recorded = recordedLayout(flow, key);
+  if (!recorded) return undefined;
+  const result = { ...recorded, key };
+  cache.set(key, result);
+  return result;
+}
+
+/**
+ * What `engine.peek()` answers, without an engine: the layout of a flow when the cache (the
+ * page's shared one by default) has it or the flow carries it (`ui.layout`) for its structure.
+ * Starts no worker: a designer that opens a flow with a recorded layout needs none.
+ */
+export function peekLayout(
+  flow: FlowDefinition | unknown,
+  catalog?: ActionCatalog,
+  cache: LayoutCache = sharedLayoutCache(),
+): LayoutResult | undefined {
+  try {
+    return knownLayout(cache, keyedFlow(flow, catalog));
+  } catch {
+    return undefined;
+  }
 }
 
 let sharedCache: LayoutCache | undefined;
@@ -349,30 +415,7 @@ export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEng
   let running: Job | undefined;
   let waiting: Job | undefined;
   let requests = 0;
-  // The key of the flow last asked about, until the end of the task: `peek()` then `layout()`
-  // of one flow (the designer's update) compute it once; a flow changed in place later is keyed
-  // again.
-  let lastKeyed: Keyed | undefined;
-  const keyed = (flow: unknown, catalog: ActionCatalog | undefined): Keyed => {
-    if (lastKeyed && lastKeyed.flow === flow && lastKeyed.catalog === catalog) return lastKeyed;
-    const index = indexFlow(flow);
-    // The key comes from the flow itself: a cached or recorded layout is drawn without
-    // building the ELK graph at all (core/layout-key.ts).
-    const entry: Keyed = { flow, catalog, index, key: layoutKey(flow, catalog, undefined, index) };
-    if (!lastKeyed) queueMicrotask(() => (lastKeyed = undefined));
-    lastKeyed = entry;
-    return entry;
-  };
-  const known = ({ flow, key }: Keyed): LayoutResult | undefined => {
-    const hit = cache.get(key);
-    if (hit) return hit;
-    // The flow carries its layout for this structure (`ui.layout`): drawn without ELK.
-    const recorded = recordedLayout(flow, key);
-    if (!recorded) return undefined;
-    const result = { ...recorded, key };
-    cache.set(key, result);
-    return result;
-  };
+  const known = (entry: Keyed): LayoutResult | undefined => knownLayout(cache, entry);
 
   const fallBack = (reason: unknown): void => {
     if (backend === mainThread) return;
@@ -471,7 +514,7 @@ export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEng
     peek(flow, catalog) {
       if (disposed) return undefined;
       try {
-        return known(keyed(flow, catalog));
+        return known(keyedFlow(flow, catalog));
       } catch {
         return undefined;
       }
@@ -487,7 +530,7 @@ export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEng
         );
       let entry: Keyed;
       try {
-        entry = keyed(flow, catalog);
+        entry = keyedFlow(flow, catalog);
       } catch (error) {
         return unusable(error);
       }

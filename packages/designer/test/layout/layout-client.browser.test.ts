@@ -2,7 +2,9 @@ import { expect } from '@open-wc/testing';
 import { createLayoutCache, serializeLayoutResult } from '../../src/core/layout-cache.ts';
 import {
   createLayoutEngine,
+  peekLayout,
   preloadLayout,
+  preloadLayoutWhenIdle,
   type LayoutEngine,
 } from '../../src/layout/layout-client.ts';
 import { layoutKey } from '../../src/core/layout-key.ts';
@@ -114,6 +116,34 @@ describe('layout engine (worker client)', () => {
     expect(fresh.requests).to.equal(0);
   });
 
+  it('peeks without an engine, and without starting a worker', async () => {
+    const first = await make({ mainThread: true }).layout(branchFlow());
+    const recorded = recordLayout(branchFlow(), first.key!, first).flow;
+    const RealWorker = globalThis.Worker;
+    let started = 0;
+    globalThis.Worker = class extends RealWorker {
+      constructor(...args: ConstructorParameters<typeof Worker>) {
+        super(...args);
+        started++;
+      }
+    };
+    try {
+      const cache = createLayoutCache();
+      const peeked = peekLayout(recorded, undefined, cache);
+      expect(peeked?.key).to.equal(first.key);
+      expect([...peeked!.nodes.keys()]).to.deep.equal([...first.nodes.keys()]);
+      // Now in that cache: the same structure without its record is known too.
+      expect(peekLayout({ ...branchFlow(), name: 'Renamed' }, undefined, cache)).to.equal(peeked);
+      expect(peekLayout(generateFlow(12), undefined, cache), 'another structure').to.equal(
+        undefined,
+      );
+      expect(peekLayout({ nodes: 'not a flow' }, undefined, cache)).to.equal(undefined);
+      expect(started).to.equal(0);
+    } finally {
+      globalThis.Worker = RealWorker;
+    }
+  });
+
   it('falls back to the main thread when the worker factory throws', async () => {
     const reasons: unknown[] = [];
     const engine = make({
@@ -152,6 +182,27 @@ describe('layout engine (worker client)', () => {
     const after = await outcome(engine.layout(branchFlow()));
     expect((after.error as LayoutStaleError).reason).to.equal('disposed');
     await engine.warmUp(); // settles: the terminated worker's calls are failed, not left hanging
+  });
+
+  // The first test of this file to start the page's shared worker (the ones below reuse it).
+  it("starts the idle preload's worker at once, with its options, for a designer that needs it", async () => {
+    let made = 0;
+    const url = new URL('/packages/designer/src/layout/layout-worker.js', location.href);
+    preloadLayoutWhenIdle({
+      workerFactory: () => {
+        made++;
+        return new Worker(url, { type: 'module' });
+      },
+    });
+    expect(made, 'not before the page is idle').to.equal(0);
+    const engine = make({ shared: true });
+    expect(made, 'the engine started it with the preload factory').to.equal(1);
+    const result = await engine.layout(branchFlow());
+    expect(engine.backend).to.equal('worker');
+    expect(result.nodes.get('yes')!.x).to.be.lessThan(result.nodes.get('no')!.x);
+    await new Promise((resolve) => requestIdleCallback(resolve, { timeout: 1000 }));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(made, 'the idle preload found it running').to.equal(1);
   });
 
   it('shares one preloaded worker between engines and keeps it when an engine is disposed', async () => {
