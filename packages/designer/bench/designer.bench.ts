@@ -16,7 +16,7 @@ import { recordLayout } from '../src/core/recorded-layout.ts';
  * playwright-core, one fresh browser context (no HTTP or code cache) per measured page load.
  *
  *   node -C source --import tsx packages/designer/bench/designer.bench.ts [--runs 7] [--sizes 100,500,1000]
- *        [--scenarios first,reopen,pan] [--warm-profile]
+ *        [--scenarios first,reopen,pan] [--warm-profile] [--interleave]
  *
  * Prints, per scenario and size, the median and range of the runs. `--warm-profile` reuses one
  * context, so later page loads get the HTTP cache and V8's code cache as a returning user does.
@@ -34,6 +34,8 @@ const runs = Number(arg('runs', '7'));
 const sizes = arg('sizes', '100,500,1000').split(',').map(Number);
 const scenarios = arg('scenarios', 'first,reopen,pan,recorded,cold,elk,edit,keystroke').split(',');
 const warmProfile = process.argv.includes('--warm-profile');
+/** Alternate the scenarios (and sizes) page by page instead of running each one's pages in a row. */
+const interleave = process.argv.includes('--interleave');
 /** `first` is measured with the flow given at once and after these host delays (ms). */
 const delays = arg('delays', '0,1500').split(',').map(Number);
 /** Layout workers of the page (`preloadLayout({ workers })`); the designer's default when absent. */
@@ -118,6 +120,75 @@ async function measure(
 /** What the page publishes (bench/browser/bench-page.ts). */
 type BenchGlobals = { __benchResult?: unknown; __benchError?: string };
 
+interface Cell {
+  readonly scenario: string;
+  readonly n: number;
+  readonly variant: string;
+  readonly recorded: unknown;
+  readonly page: string;
+  readonly results: PageResult[];
+}
+
+/** Prints one cell's figures: medians and ranges of its pages. */
+function report({ scenario, n, variant, results }: Cell): void {
+  if (scenario === 'edit' || scenario === 'keystroke') {
+    // Medians of each page's samples, then of the pages.
+    const summary = (pick: (r: PageResult) => readonly number[] | undefined): string => {
+      const medians = results.map((r) => median(pick(r) ?? []));
+      const all = results.flatMap((r) => pick(r) ?? []).sort((a, b) => a - b);
+      return (
+        `median ${median(medians).toFixed(1)} ms ` +
+        `(pages ${Math.min(...medians).toFixed(1)}–${Math.max(...medians).toFixed(1)}), ` +
+        `p95 of all ${all[Math.floor(all.length * 0.95)]?.toFixed(1)} ms, worst ${all.at(-1)?.toFixed(1)} ms`
+      );
+    };
+    console.log(
+      scenario === 'edit'
+        ? `edit      ${n} nodes: painted ${summary((r) => r.paintSamples)}; settled ${summary((r) => r.samples)}`
+        : `keystroke expression field: ${summary((r) => r.samples)}`,
+    );
+  } else if (scenario === 'breakdown') {
+    const keys = Object.keys(results[0]?.breakdown ?? {});
+    console.log(
+      `breakdown ${String(n).padStart(5)} nodes: ` +
+        keys
+          .map((k) => `${k} ${median(results.map((r) => r.breakdown?.[k] ?? NaN)).toFixed(0)} ms`)
+          .join(', '),
+    );
+  } else if (scenario === 'pan') {
+    const medians = results.map((r) => median(r.frames ?? []));
+    const worst = results.map((r) => Math.max(...(r.frames ?? [])));
+    const over = results.map((r) => (r.frames ?? []).filter((f) => f > 33.4).length);
+    console.log(
+      `pan ${variant.padEnd(5)} ${String(n).padStart(5)} nodes: median frame ${median(medians).toFixed(1)} ms ` +
+        `(runs ${Math.min(...medians).toFixed(1)}–${Math.max(...medians).toFixed(1)}), ` +
+        `worst frame per run ${worst.map((w) => w.toFixed(0)).join('/')} ms, frames > 33 ms per run ${over.join('/')}; ` +
+        `main-thread work per frame: median ${median(results.map((r) => median(r.work ?? []))).toFixed(1)} ms, ` +
+        `worst ${Math.max(...results.map((r) => Math.max(...(r.work ?? [])))).toFixed(1)} ms`,
+    );
+  } else {
+    const ms = results.map((r) => r.ms ?? NaN);
+    const paint = results.map((r) => r.paintMs ?? NaN);
+    console.log(
+      `${scenario.padEnd(6)} ${variant.padEnd(10)} ${String(n).padStart(5)} nodes: ` +
+        (TRACED.has(scenario)
+          ? `painted median ${median(paint).toFixed(0)} ms ` +
+            `(${Math.min(...paint).toFixed(0)}–${Math.max(...paint).toFixed(0)}), settled `
+          : '') +
+        `median ${median(ms).toFixed(0)} ms (${Math.min(...ms).toFixed(0)}–${Math.max(...ms).toFixed(0)})` +
+        (scenario === 'first'
+          ? `, since navigation ${median(results.map((r) => r.sinceNavigation ?? NaN)).toFixed(0)} ms`
+          : '') +
+        (scenario === 'recorded'
+          ? `, opening zoom ${median(results.map((r) => r.zoom ?? NaN)).toFixed(2)}`
+          : '') +
+        (scenario === 'cold'
+          ? `, loading state painted after ${median(results.map((r) => r.loadingMs ?? NaN)).toFixed(0)} ms`
+          : ''),
+    );
+  }
+}
+
 export async function main(): Promise<void> {
   await build({ configFile });
   // Vite's preview server: the build's files, on a free port of 127.0.0.1.
@@ -133,6 +204,10 @@ export async function main(): Promise<void> {
     console.log(
       `designer in Chromium ${browser.version()}, ${runs} runs each, ${warmProfile ? 'warm' : 'fresh'} profile`,
     );
+    // One cell per scenario, size and variant; with --interleave the cells take turns page by
+    // page (the VM's speed drifts: a relative target, such as cold against ELK, needs both
+    // measured in the same minutes), else each cell's pages run back to back.
+    const cells: Cell[] = [];
     for (const scenario of scenarios) {
       const variants =
         scenario === 'pan'
@@ -143,73 +218,22 @@ export async function main(): Promise<void> {
       for (const n of scenario === 'keystroke' ? [0] : scenario === 'edit' ? [1000] : sizes) {
         const recorded = scenario === 'recorded' ? await recordedFlow(n) : undefined;
         for (const variant of variants) {
-          const results: PageResult[] = [];
           const q = (variant === 'zoom1' ? '&zoom=1' : variant ? `&${variant}` : '') + workers;
-          for (let i = 0; i < runs; i++) {
-            results.push(
-              await measure(browser, shared, `${url}?scenario=${scenario}&n=${n}${q}`, recorded),
-            );
-          }
-          if (scenario === 'edit' || scenario === 'keystroke') {
-            // Medians of each page's samples, then of the pages.
-            const summary = (pick: (r: PageResult) => readonly number[] | undefined): string => {
-              const medians = results.map((r) => median(pick(r) ?? []));
-              const all = results.flatMap((r) => pick(r) ?? []).sort((a, b) => a - b);
-              return (
-                `median ${median(medians).toFixed(1)} ms ` +
-                `(pages ${Math.min(...medians).toFixed(1)}–${Math.max(...medians).toFixed(1)}), ` +
-                `p95 of all ${all[Math.floor(all.length * 0.95)]?.toFixed(1)} ms, worst ${all.at(-1)?.toFixed(1)} ms`
-              );
-            };
-            console.log(
-              scenario === 'edit'
-                ? `edit      ${n} nodes: painted ${summary((r) => r.paintSamples)}; settled ${summary((r) => r.samples)}`
-                : `keystroke expression field: ${summary((r) => r.samples)}`,
-            );
-          } else if (scenario === 'breakdown') {
-            const keys = Object.keys(results[0]?.breakdown ?? {});
-            console.log(
-              `breakdown ${String(n).padStart(5)} nodes: ` +
-                keys
-                  .map(
-                    (k) =>
-                      `${k} ${median(results.map((r) => r.breakdown?.[k] ?? NaN)).toFixed(0)} ms`,
-                  )
-                  .join(', '),
-            );
-          } else if (scenario === 'pan') {
-            const medians = results.map((r) => median(r.frames ?? []));
-            const worst = results.map((r) => Math.max(...(r.frames ?? [])));
-            const over = results.map((r) => (r.frames ?? []).filter((f) => f > 33.4).length);
-            console.log(
-              `pan ${variant.padEnd(5)} ${String(n).padStart(5)} nodes: median frame ${median(medians).toFixed(1)} ms ` +
-                `(runs ${Math.min(...medians).toFixed(1)}–${Math.max(...medians).toFixed(1)}), ` +
-                `worst frame per run ${worst.map((w) => w.toFixed(0)).join('/')} ms, frames > 33 ms per run ${over.join('/')}; ` +
-                `main-thread work per frame: median ${median(results.map((r) => median(r.work ?? []))).toFixed(1)} ms, ` +
-                `worst ${Math.max(...results.map((r) => Math.max(...(r.work ?? [])))).toFixed(1)} ms`,
-            );
-          } else {
-            const ms = results.map((r) => r.ms ?? NaN);
-            const paint = results.map((r) => r.paintMs ?? NaN);
-            console.log(
-              `${scenario.padEnd(6)} ${variant.padEnd(10)} ${String(n).padStart(5)} nodes: ` +
-                (TRACED.has(scenario)
-                  ? `painted median ${median(paint).toFixed(0)} ms ` +
-                    `(${Math.min(...paint).toFixed(0)}–${Math.max(...paint).toFixed(0)}), settled `
-                  : '') +
-                `median ${median(ms).toFixed(0)} ms (${Math.min(...ms).toFixed(0)}–${Math.max(...ms).toFixed(0)})` +
-                (scenario === 'first'
-                  ? `, since navigation ${median(results.map((r) => r.sinceNavigation ?? NaN)).toFixed(0)} ms`
-                  : '') +
-                (scenario === 'recorded'
-                  ? `, opening zoom ${median(results.map((r) => r.zoom ?? NaN)).toFixed(2)}`
-                  : '') +
-                (scenario === 'cold'
-                  ? `, loading state painted after ${median(results.map((r) => r.loadingMs ?? NaN)).toFixed(0)} ms`
-                  : ''),
-            );
-          }
+          const page = `${url}?scenario=${scenario}&n=${n}${q}`;
+          cells.push({ scenario, n, variant, recorded, page, results: [] });
         }
+      }
+    }
+    const take = async (cell: Cell): Promise<void> => {
+      cell.results.push(await measure(browser, shared, cell.page, cell.recorded));
+    };
+    if (interleave) {
+      for (let i = 0; i < runs; i++) for (const cell of cells) await take(cell);
+      cells.forEach(report);
+    } else {
+      for (const cell of cells) {
+        for (let i = 0; i < runs; i++) await take(cell);
+        report(cell);
       }
     }
   } finally {
