@@ -22,8 +22,9 @@ import type { LayoutWorkerApi } from './layout-worker.ts';
  * main-thread fallback behind.
  *
  * - The worker starts, and warms ELK up on a series of growing flows (core/layout-warm-up.ts),
- *   as soon as it is created — for the designer, when `defineFlowDesigner()` runs (the page's
- *   shared worker, `preloadLayout()`) — so the first real layout finds ELK loaded and compiled.
+ *   as soon as it is created — for the designer, once the page is idle after
+ *   `defineFlowDesigner()` runs, or sooner when a designer needs a layout (the page's shared
+ *   worker, `preloadLayout()`) — so the first real layout finds ELK loaded and compiled.
  *   A real request stops the warm-up and waits for one round at most.
  * - Every request gets a sequence number. Only the newest request of an engine is answered;
  *   older ones reject with `LayoutStaleError` (reason `superseded`). While ELK works on one
