@@ -199,7 +199,7 @@ export class FlowDesignerBase extends LitElement {
   /** BCP 47 locale of numbers, durations and times (`de-CH`); the nearest `lang` when unset. */
   @property() locale: string | undefined = undefined;
 
-  /** Replaces any of the default strings. */
+  /** Replaces any of the default strings (assign a new object to change them). */
   @property({ attribute: false }) strings: Partial<DesignerStrings> = {};
 
   /** Shows the flow without any editing affordance; every edit is refused. */
