@@ -1,23 +1,22 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { mountSuite, send, signedDelivery, tenants, type Mounted } from './mount-suite.ts';
+import {
+  mountSuite,
+  mountedAt,
+  send,
+  signedDelivery,
+  tenants,
+  type Mounted,
+} from './mount-suite.ts';
 import { CHAIN } from './http-fixture.ts';
 
 /** Listens on 127.0.0.1, port 0; the API's url is under `/api`. */
 async function listen(app: express.Express): Promise<Mounted> {
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/api`,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return mountedAt(server);
 }
 
 // The recommended mounting: the handler before any body parser, so it reads the body itself

@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Hono } from 'hono';
 import { serve, type HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { HttpHandler } from '@millrace/adapters/http/server';
-import { mountSuite, send, tenants, type Mounted } from './mount-suite.ts';
+import { mountSuite, mountedAt, send, tenants, type Mounted } from './mount-suite.ts';
 
 /**
  * The recommended mounting on @hono/node-server: the route hands Node's request and response
@@ -30,14 +29,7 @@ async function listen(app: Hono<{ Bindings: HttpBindings }>): Promise<Mounted> {
       resolve(s as Server),
     );
   });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/api`,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return mountedAt(server);
 }
 
 mountSuite('hono', async (make) => listen(honoApp(make({ basePath: '/api' }))));

@@ -1,5 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createMemoryStore, signWebhook, type Engine } from '@millrace/engine';
 import type { MemoryStore } from '@millrace/engine';
 import {
@@ -16,6 +18,18 @@ import { APPROVAL, CHAIN, SECRET, tenantEngines, tokenAuth } from './http-fixtur
 export interface Mounted {
   readonly url: string;
   close(): Promise<void>;
+}
+
+/** A listening node:http server as a `Mounted`: the API under `/api`, every connection closed. */
+export function mountedAt(server: Server): Mounted {
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/api`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 /** Makes the Millrace handler (memory stores per tenant, bearer `token-<tenant>`). */
