@@ -51,3 +51,43 @@ test('a chain of pure nodes between two actions costs no commit of its own', asy
   }
   assert.equal(commits[1], commits[0], `commits with 0 and 25 pure nodes: ${commits.join(', ')}`);
 });
+
+// `start()` answers once the run is stored: a host that acknowledges a start (an HTTP 202, a
+// webhook delivery it refuses from then on) never acknowledges a run that a crash could lose.
+test('start() resolves only once the run is in the store, and rejects when storing it fails', async () => {
+  const store = createMemoryStore();
+  let gate: (() => void) | undefined;
+  let failNext: Error | undefined;
+  const gated = Object.create(store) as typeof store;
+  gated.append = async (...args) => {
+    if (failNext) {
+      const error = failNext;
+      failNext = undefined;
+      throw error;
+    }
+    if (gate === undefined) await new Promise<void>((resolve) => (gate = resolve));
+    return store.append(...args);
+  };
+  const engine = createEngine({
+    store: gated,
+    actions: [{ type: 'step', title: 'Step', run: (input) => input }],
+  });
+  await engine.deploy(flow(2));
+  let answered = false;
+  const starting = engine.start('pure2').then((run) => {
+    answered = true;
+    return run;
+  });
+  while (gate === undefined) await new Promise((resolve) => setTimeout(resolve, 1));
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(answered, false, 'not answered while its first append is held');
+  const release = gate;
+  release();
+  const run = await starting;
+  assert.equal((await store.getSummary(run.id))?.runId, run.id, 'stored when answered');
+  assert.equal(((await run.result()) as { v: number }).v, 2);
+
+  failNext = new Error('disk full');
+  await assert.rejects(engine.start('pure2'), /disk full/);
+  await engine.close();
+});

@@ -152,6 +152,11 @@ export interface Engine {
   getDraft(id: string): Promise<StoredDraft | undefined>;
   /** Drops a flow's draft; its deployed versions stay. */
   discardDraft(id: string): Promise<void>;
+  /**
+   * Starts a run of a deployed flow. Resolves once the run is in the store (so a host may
+   * acknowledge it: a crash from then on loses nothing); rejects with the store's error when it
+   * could not be stored.
+   */
   start(flowId: string, input?: unknown, options?: StartOptions): Promise<RunHandle>;
   /** A handle for an existing run. */
   handle(runId: string): Promise<RunHandle>;

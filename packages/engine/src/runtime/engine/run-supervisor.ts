@@ -264,6 +264,9 @@ export function createRunSupervisor(deps: RunSupervisorDeps): RunSupervisor {
     }
     live.add(executor);
     begin(executor, queued);
+    // Answered once the run is stored: a caller that acknowledges the start (an HTTP 202, a
+    // webhook delivery it will not accept again) never acknowledges a run a crash could lose.
+    await executor.whenStored();
     return makeHandle(runId, flowId, flow.version);
   }
 

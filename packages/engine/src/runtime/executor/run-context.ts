@@ -1,3 +1,4 @@
+import { MillraceError } from '../../errors/millrace-error.ts';
 import type { TimerHandle } from '../../platform/clock.ts';
 import type { RunSummary } from '../../store/run-store.ts';
 import type { CNode, CompiledFlow } from '../compile-flow.ts';
@@ -41,6 +42,9 @@ export abstract class RunContext {
   main: Frame | undefined;
   sinceSnapshot = 0;
   holds = 0;
+  /** The seq of the last event the store holds (a new run's RunCreated is not stored yet). */
+  storedSeq: number;
+  private storedWaiters: { seq: number; resolve(): void; reject(error: unknown): void }[] = [];
   readonly timers = new Map<string, TimerHandle>();
   readonly waiters = new Map<string, Waiter>();
   readonly inflight = new Map<string, InFlight>();
@@ -55,6 +59,7 @@ export abstract class RunContext {
     state: RunState,
   ) {
     this.state = state;
+    this.storedSeq = state.lastSeq;
     this.flowScope = {
       id: state.flowId,
       version: state.flowVersion,
@@ -108,11 +113,34 @@ export abstract class RunContext {
     if (this.holds === 0) void this.pump();
   }
 
+  /**
+   * Resolves once every event recorded so far is in the store; rejects with the error that
+   * stopped the run before (a store failure), or when the run is unloaded first. What makes
+   * `engine.start()` answer only once its run is stored.
+   */
+  whenStored(): Promise<void> {
+    const seq = this.state.lastSeq;
+    if (this.storedSeq >= seq) return Promise.resolve();
+    if (this.dead) return Promise.reject(unloaded(this.runId));
+    return new Promise((resolve, reject) => this.storedWaiters.push({ seq, resolve, reject }));
+  }
+
+  private settleStored(error?: unknown): void {
+    const waiters = this.storedWaiters;
+    this.storedWaiters = [];
+    for (const w of waiters) {
+      if (error !== undefined) w.reject(error);
+      else if (w.seq <= this.storedSeq) w.resolve();
+      else this.storedWaiters.push(w);
+    }
+  }
+
   /** Stops timers and in-flight work without writing anything (the engine unloads the run). */
   dispose(): void {
     for (const handle of this.timers.values()) this.services.clock.clearTimer(handle);
     this.timers.clear();
     this.dead = true;
+    if (this.storedWaiters.length > 0) this.settleStored(unloaded(this.runId));
   }
 
   /** Stamps, records and applies an event; `frame` adds its loop iteration. */
@@ -191,6 +219,7 @@ export abstract class RunContext {
     } catch (err) {
       this.dead = true;
       this.pumping = false;
+      this.settleStored(err);
       this.dispose();
       this.services.crashed(this, err);
       return;
@@ -212,6 +241,8 @@ export abstract class RunContext {
     const events = this.outbox;
     this.outbox = [];
     await this.services.store.append(this.runId, events, this.summary());
+    this.storedSeq = events[events.length - 1]!.seq;
+    if (this.storedWaiters.length > 0) this.settleStored();
     this.sinceSnapshot += events.length;
     if (this.sinceSnapshot >= this.services.limits.snapshotEvery && !this.ended) {
       this.sinceSnapshot = 0;
@@ -237,4 +268,13 @@ export abstract class RunContext {
     }
     this.stalled();
   }
+}
+
+/** Why a run's events never reached the store: it was unloaded (the engine closed) first. */
+function unloaded(runId: string): MillraceError {
+  return new MillraceError(
+    'E_INVALID_ARGUMENT',
+    `Run "${runId}" was unloaded (the engine closed) before its events were stored.`,
+    { details: { runId } },
+  );
 }

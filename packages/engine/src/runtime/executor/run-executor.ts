@@ -75,6 +75,7 @@ export class RunExecutor extends RunContext {
     const stored = secrets.length > 0 ? redact(created, secrets) : created;
     const executor = new RunExecutor(flow, services, applyEvent(undefined, stored));
     executor.outbox.push(stored);
+    executor.storedSeq = 0;
     return executor;
   }
 
